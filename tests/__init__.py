@@ -1,0 +1,1 @@
+"""Tests for nqsb; the layout mirrors the packages (``tests/nocrypto``, ...)."""

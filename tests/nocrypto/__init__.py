@@ -1,0 +1,1 @@
+"""Tests for ``nocrypto``: C kernels against their pure-Python twins, and the public API."""
