@@ -251,7 +251,13 @@ class Size(Wrapper[S]):
         return value
 
     def _enc(self, value: S) -> bytes:
-        problem = self._check(len(value))
+        try:
+            n = len(value)
+        except TypeError:
+            raise EncodeError(
+                f"{self.name} takes a sized value, not {type(value).__name__}"
+            ) from None
+        problem = self._check(n)
         if problem:
             raise EncodeError(problem)
         return self.inner._enc(value)

@@ -224,12 +224,14 @@ class BitStringType(Primitive[BitString]):
 class NamedBits(Primitive[frozenset[str]]):
     """BIT STRING { name(0), ... } as a set of names (keyUsage). In DER trailing zero bits
     are removed (X.690 11.2.2), so the last bit of a non-empty value is 1. A set bit with no
-    name is reported as ``bitN``."""
+    name is reported as ``bitN``. With ``strict=False`` trailing zero bits are accepted when
+    decoding DER (some deployed certificates carry them); encoding is always minimal."""
 
-    __slots__ = ("_index", "names")
+    __slots__ = ("_index", "names", "strict")
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], strict: bool = True) -> None:
         super().__init__("BIT STRING", 3)
+        self.strict = strict
         self.names = tuple(names)
         if len(frozenset(self.names)) != len(self.names):
             raise GrammarError("named bits: duplicate names")
@@ -243,7 +245,7 @@ class NamedBits(Primitive[frozenset[str]]):
     def from_content(self, content: bytes, ber: bool) -> frozenset[str]:
         bits = _BIT_STRING.from_content(content, ber)
         flags = bits.bits()
-        if flags and not flags[-1] and not ber:
+        if flags and not flags[-1] and not ber and self.strict:
             raise DecodeError("named BIT STRING with trailing zero bits (X.690 11.2.2)")
         return frozenset(
             self.names[i] if i < len(self.names) else f"bit{i}" for i, b in enumerate(flags) if b
@@ -583,6 +585,8 @@ generalized_time = GeneralizedTime()
 t61_string = teletex_string
 
 
-def named_bits(*names: str) -> NamedBits:
-    """``BIT STRING { names[0](0), names[1](1), ... }`` with values as frozensets of names."""
-    return NamedBits(names)
+def named_bits(*names: str, strict: bool = True) -> NamedBits:
+    """``BIT STRING { names[0](0), names[1](1), ... }`` with values as frozensets of names.
+
+    ``strict=False`` accepts trailing zero bits in DER input (X.690 11.2.2 forbids them)."""
+    return NamedBits(names, strict)
