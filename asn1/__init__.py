@@ -14,10 +14,12 @@ Combinators are named after the ASN.1 keywords: :func:`sequence`, :func:`sequenc
 :func:`set`, :func:`set_of`, :func:`choice`, :func:`explicit`, :func:`implicit`,
 :func:`optional`, :func:`default`, :func:`size`; :func:`map` turns values into other values
 (tuples into dataclasses), :func:`fix` ties recursive types, :func:`encoded` keeps the exact
-bytes of an element. Values: INTEGER ``int``, BOOLEAN ``bool``, NULL ``None``, OCTET STRING
-``bytes``, BIT STRING :class:`BitString`, OBJECT IDENTIFIER :class:`OID` (a ``str``), strings
-``str``, times aware ``datetime``, SEQUENCE/SET ``tuple``, SEQUENCE OF/SET OF ``tuple``,
-CHOICE ``(name, value)``, ANY the raw element ``bytes``.
+bytes of an element; :func:`dump` prints the TLV tree of any encoding.
+
+Values: INTEGER ``int``, BOOLEAN ``bool``, NULL ``None``, OCTET STRING ``bytes``, BIT STRING
+:class:`BitString`, OBJECT IDENTIFIER :class:`OID` (a ``str``), strings ``str``, times aware
+``datetime``, SEQUENCE/SET ``tuple``, SEQUENCE OF/SET OF ``tuple``, CHOICE ``(name, value)``,
+ANY the raw element ``bytes``.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ from ._primitives import (
     utf8_string,
     visible_string,
 )
+from ._tree import dump
 from ._values import OID, BitString, Encoded
 
 UNIVERSAL = TagClass.UNIVERSAL
@@ -102,6 +105,7 @@ __all__ = [
     "decode_ber",
     "decode_der",
     "default",
+    "dump",
     "encode_der",
     "encoded",
     "enumerated",

@@ -13,7 +13,7 @@ import sys
 from . import pem
 from ._core import DEFAULT_LIMITS
 from ._errors import DecodeError
-from ._tree import parse, render
+from ._tree import dump as dump_tree
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,10 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         blocks = pem.decode(data) if pem.looks_like_pem(data) else [("", data)]
         out = []
         for label, der in blocks:
-            tree = parse(der, ber=args.ber)
+            text = dump_tree(der, ber=args.ber, names=not args.no_names)
             if label:
                 out.append(f"-- PEM {label} ({len(der)} bytes)\n")
-            out.append(render(tree, names=not args.no_names))
+            out.append(text)
     except DecodeError as e:
         print(f"asn1 dump: {args.file}: {e}", file=sys.stderr)
         return 1

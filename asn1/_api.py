@@ -21,7 +21,12 @@ def _decode(grammar: Grammar[T], data: bytes, ber: bool, limits: Limits) -> tupl
         raise DecodeError(f"input of {len(data)} bytes exceeds the limit of {limits.max_size}")
     ctx = Ctx(ber, limits)
     key, cons, cs, ce, ne = read_header(data, 0, len(data), ctx)
-    return grammar._dec(data, key, cons, 0, cs, ce, ne, ctx), ne
+    try:
+        return grammar._dec(data, key, cons, 0, cs, ce, ne, ctx), ne
+    except RecursionError:
+        # Limits.max_depth keeps decoding well inside the default recursion limit; this
+        # only fires when the caller itself is already deep in the stack.
+        raise DecodeError("nesting too deep for the Python stack") from None
 
 
 @overload

@@ -14,6 +14,8 @@ from ._errors import DecodeError
 # X.690 8.1.2.4: tag numbers above this bound are refused (an explicit limit, not a rule of
 # the standard, so that a hostile identifier cannot grow an unbounded integer).
 MAX_TAG_NUMBER = (1 << 32) - 1
+# The largest nesting depth a caller may allow (see Limits).
+MAX_DEPTH = 128
 
 
 class TagClass(IntEnum):
@@ -54,6 +56,14 @@ class Limits:
     max_size: int = 16 * 1024 * 1024
     max_depth: int = 64
     max_elements: int = 1_000_000
+
+    def __post_init__(self) -> None:
+        if self.max_size < 0 or self.max_elements < 1:
+            raise ValueError("Limits: max_size must be >= 0 and max_elements >= 1")
+        # The decoders recurse once per nesting level (a few Python frames each), so the
+        # depth stays well inside the interpreter's default recursion limit of 1000.
+        if not 1 <= self.max_depth <= MAX_DEPTH:
+            raise ValueError(f"Limits: max_depth must be in 1..{MAX_DEPTH}")
 
 
 DEFAULT_LIMITS = Limits()

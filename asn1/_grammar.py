@@ -93,9 +93,7 @@ class Tagged(Grammar[T]):
 def _enter(ctx: Ctx, cons: bool, name: str, cs: int) -> None:
     if not cons:
         raise DecodeError(f"{name} must use the constructed encoding", cs)
-    ctx.depth += 1
-    if ctx.depth > ctx.max_depth:
-        raise DecodeError(f"nesting deeper than the limit of {ctx.max_depth}", cs)
+    ctx.enter(cs)
 
 
 # --- tagging -------------------------------------------------------------------------------
@@ -758,22 +756,38 @@ def set_of(item: Grammar[T]) -> Grammar[tuple[T, ...]]:
     return SetOfNode(item, tag_key(17), "SET")
 
 
+class Enumeration(Map[str]):
+    """ENUMERATED with names as values (see :func:`enumeration`); ``names`` maps name -> number."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: Mapping[str, int], base: Grammar[int]) -> None:
+        self.names = dict(names)
+        by_number = {v: k for k, v in self.names.items()}
+        if len(by_number) != len(self.names):
+            raise GrammarError("enumeration: two names share a number")
+
+        def dec(n: int) -> str:
+            try:
+                return by_number[n]
+            except KeyError:
+                raise ValueError(f"{n} is not one of the enumerated values") from None
+
+        def enc(name: str) -> int:
+            try:
+                return self.names[name]
+            except (KeyError, TypeError):
+                raise ValueError(f"{name!r} is not one of the enumerated names") from None
+
+        super().__init__(base, dec, enc)
+
+    def rewrap(self, inner: Grammar[Any]) -> Wrapper[str]:
+        return Enumeration(self.names, inner)
+
+
 def enumeration(names: Mapping[str, int], base: Grammar[int]) -> Grammar[str]:
-    """ENUMERATED { a(0), b(1), ... } with values as names; an unknown number fails."""
-    by_number = {v: k for k, v in names.items()}
-    if len(by_number) != len(names):
-        raise GrammarError("enumeration: two names share a number")
+    """ENUMERATED { a(0), b(1), ... } with values as names; an unknown number fails.
 
-    def dec(n: int) -> str:
-        try:
-            return by_number[n]
-        except KeyError:
-            raise ValueError(f"{n} is not one of the enumerated values") from None
-
-    def enc(name: str) -> int:
-        try:
-            return names[name]
-        except (KeyError, TypeError):
-            raise ValueError(f"{name!r} is not one of the enumerated names") from None
-
-    return Map(base, dec, enc)
+    *base* is normally :data:`asn1.enumerated` (or :data:`asn1.integer` for INTEGER types
+    with named numbers)."""
+    return Enumeration(names, base)

@@ -193,6 +193,13 @@ def _encapsulated(inner: bytes, ctx: Ctx, base: int) -> tuple[Element, ...]:
     return (element,) if end == len(inner) else ()
 
 
+def dump(data: bytes, *, ber: bool = False, names: bool = True) -> str:
+    """The indented TLV tree of *data* (one or more elements back to back), as printed by
+    ``python -m asn1 dump``: offset, header+content length, tag, value. DecodeError on input
+    that is not DER (or BER with ``ber=True``)."""
+    return render(parse(bytes(data), ber=ber), names=names)
+
+
 def render(elements: list[Element], *, names: bool = True, width: int = 32) -> str:
     """The indented text form of a tree: offset, header+content length, tag, value."""
     lines: list[str] = []
@@ -255,4 +262,4 @@ def _hex(b: bytes) -> str | list[str]:
     return [b[i : i + 16].hex(" ") for i in range(0, len(b), 16)]
 
 
-__all__ = ["UNIVERSAL_NAMES", "Element", "parse", "render"]
+__all__ = ["UNIVERSAL_NAMES", "Element", "dump", "parse", "render"]

@@ -242,3 +242,24 @@ def test_error_message_names_path_and_offset() -> None:
     assert str(info.value) == (
         "outer.inner.leaf: expected BOOLEAN [UNIVERSAL 1], found [UNIVERSAL 2] (at byte 6)"
     )
+
+
+def test_deepest_allowed_nesting_fits_the_python_stack() -> None:
+    # The worst chain of frames per level: a map over an explicit tag over a SEQUENCE.
+    deep = asn1.fix(
+        lambda t: asn1.choice(
+            ("n", asn1.null),
+            ("s", asn1.map(asn1.explicit(0, asn1.sequence(("x", t))), lambda v: v, lambda v: v)),
+        )
+    )
+    value: Any = ("n", None)
+    for _ in range(64):  # each level is two constructed elements: [0] and SEQUENCE
+        value = ("s", (value,))
+    data = asn1.encode_der(deep, value)
+    assert asn1.decode_der(deep, data, limits=asn1.Limits(max_depth=128)) == value
+    with pytest.raises(asn1.DecodeError, match="nesting deeper"):
+        asn1.decode_der(
+            deep, asn1.encode_der(deep, ("s", (value,))), limits=asn1.Limits(max_depth=128)
+        )
+    with pytest.raises(ValueError, match="max_depth"):
+        asn1.Limits(max_depth=129)
