@@ -55,6 +55,14 @@ class Grammar(Generic[T]):
     def _enc(self, value: T) -> bytes:
         raise NotImplementedError
 
+    def _size_of(self, value: T) -> int:
+        """The SIZE of a value (X.680 51.5): characters, octets, bits or items."""
+        return len(value)  # type: ignore[arg-type]
+
+    # A named bit list satisfies a lower SIZE bound by trailing zero bits, which DER leaves
+    # out (X.690 11.2.2 and its note): only the upper bound can fail.
+    size_pads_to_min = False
+
     def __repr__(self) -> str:
         return f"<asn1 {self.name}>"
 
@@ -120,6 +128,13 @@ class Explicit(Tagged[T]):
     def _enc_content(self, value: T) -> bytes:
         return self.inner._enc(value)
 
+    def _size_of(self, value: T) -> int:
+        return self.inner._size_of(value)
+
+    @property
+    def size_pads_to_min(self) -> bool:  # type: ignore[override]
+        return self.inner.size_pads_to_min
+
 
 class Implicit(Tagged[T]):
     """``[n] IMPLICIT T``: T's content under another tag (X.690 8.14.3)."""
@@ -135,6 +150,13 @@ class Implicit(Tagged[T]):
 
     def _enc_content(self, value: T) -> bytes:
         return self.inner._enc_content(value)
+
+    def _size_of(self, value: T) -> int:
+        return self.inner._size_of(value)
+
+    @property
+    def size_pads_to_min(self) -> bool:  # type: ignore[override]
+        return self.inner.size_pads_to_min
 
 
 class Wrapper(Grammar[T]):
@@ -234,7 +256,8 @@ class Size(Wrapper[S]):
         self.max = hi
 
     def _check(self, n: int) -> str | None:
-        if n < self.min or (self.max is not None and n > self.max):
+        too_small = n < self.min and not self.inner.size_pads_to_min
+        if too_small or (self.max is not None and n > self.max):
             hi = "MAX" if self.max is None else self.max
             return f"size {n} outside SIZE({self.min}..{hi})"
         return None
@@ -243,14 +266,14 @@ class Size(Wrapper[S]):
         self, data: bytes, key: int, cons: bool, hs: int, cs: int, ce: int, ne: int, ctx: Ctx
     ) -> S:
         value: S = self.inner._dec(data, key, cons, hs, cs, ce, ne, ctx)
-        problem = self._check(len(value))
+        problem = self._check(self.inner._size_of(value))
         if problem:
             raise DecodeError(problem, hs)
         return value
 
     def _enc(self, value: S) -> bytes:
         try:
-            n = len(value)
+            n = self.inner._size_of(value)
         except TypeError:
             raise EncodeError(
                 f"{self.name} takes a sized value, not {type(value).__name__}"
@@ -398,9 +421,41 @@ def required(name: str, grammar: Grammar[Any]) -> Field:
     return Field(name, grammar, REQUIRED)
 
 
-def optional(name: str, grammar: Grammar[Any]) -> Field:
-    """``name T OPTIONAL``: absent decodes to None; None encodes as absent."""
-    return Field(name, grammar, OPTIONAL)
+_NOT_A_VALUE = object()
+
+
+def optional(name: str, grammar: Grammar[Any], *, absent: Any = None) -> Field:
+    """``name T OPTIONAL``: an absent component decodes to *absent* (None unless given), and
+    *absent* encodes as no component.
+
+    When *absent* is itself a value of T (``None`` for NULL), present and absent could not be
+    told apart, so that is a GrammarError: pick another marker, e.g.
+    ``optional("n", asn1.null, absent=False)``.
+    """
+    if _is_value_of(grammar, absent):
+        raise GrammarError(
+            f"OPTIONAL {name!r}: {absent!r} is a value of {grammar.name}, so it cannot also "
+            "mean absent; pass another absent= marker"
+        )
+    return Field(name, grammar, OPTIONAL, absent)
+
+
+def _is_value_of(grammar: Grammar[Any], value: Any) -> bool:
+    if isinstance(grammar, Ref) and grammar.target is None:
+        return False
+    try:
+        grammar._enc(value)
+    except (EncodeError, GrammarError, ValueError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _absent(f: Field, v: Any) -> bool:
+    """Whether the value *v* of component *f* is to be left out of the encoding."""
+    if f.kind == OPTIONAL:
+        return v is f.default or v == f.default
+    # X.690 11.5: a DEFAULT component equal to its default is not encoded (None: default).
+    return f.kind == DEFAULT and (v is None or v == f.default)
 
 
 def default(name: str, grammar: Grammar[T], value: T) -> Field:
@@ -505,9 +560,7 @@ class SequenceNode(Tagged[tuple[Any, ...]]):
         items = _component_values(value, self.fields)
         parts = []
         for f, v in zip(self.fields, items, strict=True):
-            if v is None and f.kind != REQUIRED:
-                continue
-            if f.kind == DEFAULT and v == f.default:
+            if _absent(f, v):
                 continue
             try:
                 parts.append(f.grammar._enc(v))
@@ -595,7 +648,7 @@ class SetNode(Tagged[tuple[Any, ...]]):
         items = _component_values(value, self.fields)
         parts: list[tuple[tuple[int, int], bytes]] = []
         for f, v in zip(self.fields, items, strict=True):
-            if (v is None and f.kind != REQUIRED) or (f.kind == DEFAULT and v == f.default):
+            if _absent(f, v):
                 continue
             try:
                 enc = f.grammar._enc(v)

@@ -242,6 +242,12 @@ class NamedBits(Primitive[frozenset[str]]):
     def _gather(self, data: bytes, cs: int, ce: int, ctx: Ctx) -> bytes:
         return _BIT_STRING._gather(data, cs, ce, ctx)
 
+    size_pads_to_min = True
+
+    def _size_of(self, value: frozenset[str]) -> int:
+        positions = self._positions(value)
+        return max(positions, default=-1) + 1
+
     def from_content(self, content: bytes, ber: bool) -> frozenset[str]:
         bits = _BIT_STRING.from_content(content, ber)
         flags = bits.bits()
@@ -252,6 +258,14 @@ class NamedBits(Primitive[frozenset[str]]):
         )
 
     def to_content(self, value: frozenset[str]) -> bytes:
+        positions = self._positions(value)
+        top = max(positions, default=-1)
+        flags = [False] * (top + 1)
+        for i in positions:
+            flags[i] = True
+        return _BIT_STRING.to_content(BitString.from_bits(flags))
+
+    def _positions(self, value: frozenset[str]) -> list[int]:
         _need(value, (frozenset, set), "a named BIT STRING")
         positions = []
         for name in value:
@@ -263,11 +277,7 @@ class NamedBits(Primitive[frozenset[str]]):
             if i is None:
                 raise EncodeError(f"{name!r} is not a named bit")
             positions.append(i)
-        top = max(positions, default=-1)
-        flags = [False] * (top + 1)
-        for i in positions:
-            flags[i] = True
-        return _BIT_STRING.to_content(BitString.from_bits(flags))
+        return positions
 
 
 _BIT_STRING = BitStringType()

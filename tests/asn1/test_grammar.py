@@ -41,7 +41,7 @@ AMBIGUOUS = [
         "OPTIONAL shadows a later OPTIONAL in the same run",
         lambda: asn1.sequence(
             asn1.optional("a", asn1.explicit(0, asn1.integer)),
-            asn1.optional("b", asn1.null),
+            asn1.optional("b", asn1.utf8_string),
             asn1.default("c", asn1.explicit(0, asn1.boolean), False),
         ),
         "'a' and component 'c' share tags [0]",
@@ -248,3 +248,19 @@ def test_misuse_raises_type_error() -> None:
         asn1.decode_der(asn1.integer, "020105")  # type: ignore[call-overload]
     with pytest.raises(TypeError):
         asn1.decode_der(object(), b"")  # type: ignore[call-overload]
+
+
+def test_size_of_named_bits_counts_bits() -> None:
+    # X.680: the SIZE of a BIT STRING is its number of bits; a named bit list meets a lower
+    # bound with trailing zero bits, which DER leaves out (X.690 11.2.2), so only the upper
+    # bound can fail.
+    g = asn1.size(asn1.named_bits("a", "b", "c"), 2, 2)
+    assert asn1.encode_der(g, frozenset({"a"})) == h("0302 0780")
+    assert asn1.decode_der(g, h("0302 0780")) == frozenset({"a"})
+    with pytest.raises(asn1.EncodeError, match=r"size 3 outside SIZE\(2..2\)"):
+        asn1.encode_der(g, frozenset({"c"}))
+    with pytest.raises(asn1.DecodeError, match="size 3"):
+        asn1.decode_der(g, h("0302 0520"))
+    tagged = asn1.size(asn1.implicit(0, asn1.named_bits("a", "b", "c")), 0, 1)
+    with pytest.raises(asn1.EncodeError, match="size 2"):
+        asn1.encode_der(tagged, frozenset({"b"}))
