@@ -15,6 +15,9 @@ int nocrypto_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
     uint32_t acc = 0;
     for (size_t i = 0; i < n; i++) {
         acc |= (uint32_t)(a[i] ^ b[i]);
+        /* An empty asm that "may change" acc: the compiler cannot know acc's value
+         * inside the loop, so it cannot add an early exit once acc != 0. */
+        __asm__ volatile("" : "+r"(acc));
     }
 
     /* Turn acc into 0/1 without a comparison the compiler could lower to a
