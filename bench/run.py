@@ -88,7 +88,9 @@ def bench_asn1_certificate() -> list[str]:
     return lines
 
 
-BENCHMARKS: tuple[Callable[[], list[str]], ...] = (bench_asn1_certificate,)
+from bench.crypto import bench_symmetric  # noqa: E402
+
+BENCHMARKS: tuple[Callable[[], list[str]], ...] = (bench_asn1_certificate, bench_symmetric)
 
 
 def main() -> None:

@@ -15,8 +15,40 @@ from typing import Literal
 
 from nocrypto import _backend
 from nocrypto._compare import compare_digest
+from nocrypto._errors import AuthenticationError
 
-__all__ = ["backend", "compare_digest"]
+from nocrypto import (  # isort: skip - after the names the submodules import from here
+    aead,
+    ciphers,
+    dh,
+    dsa,
+    ec,
+    ecx,
+    hashes,
+    hmac,
+    primes,
+    rfc6979,
+    rng,
+    rsa,
+)
+
+__all__ = [
+    "AuthenticationError",
+    "aead",
+    "backend",
+    "ciphers",
+    "compare_digest",
+    "dh",
+    "dsa",
+    "ec",
+    "ecx",
+    "hashes",
+    "hmac",
+    "primes",
+    "rfc6979",
+    "rng",
+    "rsa",
+]
 
 
 def backend() -> Literal["native", "python"]:

@@ -12,6 +12,7 @@ Only the declarations in ``CDEF`` are visible from Python; they must match
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from cffi import FFI
 
@@ -24,13 +25,22 @@ def _rel(name: str) -> str:
     return os.path.relpath(os.path.join(_HERE, name))
 
 
-#: The C declarations exposed to Python (a copy of the prototypes in nocrypto.h).
-CDEF = """
-int nocrypto_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
-"""
+def _files(suffix: str) -> list[str]:
+    return sorted(
+        name
+        for name in os.listdir(_HERE)
+        if name.endswith(suffix) and not name.startswith("_")  # _nocrypto.c is generated
+    )
 
-#: The C kernels compiled into the extension.
-SOURCES = ["ct.c"]
+
+#: The C declarations exposed to Python: every ``<kernel>.cdef`` file, in name order. Each
+#: kernel keeps its declarations there (cffi cannot read the headers' preprocessor lines),
+#: and ``_nocrypto.pyi`` types them.
+CDEF = "\n".join(Path(_HERE, name).read_text() for name in _files(".cdef"))
+
+#: The C kernels compiled into the extension: every ``.c`` file here.
+SOURCES = _files(".c")
+HEADERS = _files(".h")
 
 #: Warnings are errors for the kernels; -fno-strict-aliasing because kernels
 #: may view byte buffers as wider words.
@@ -44,15 +54,23 @@ EXTRA_COMPILE_ARGS = [
     "-fno-strict-aliasing",
 ]
 
+#: ``make sanitize`` builds a separate copy with ``NOCRYPTO_SANITIZE=1``: AddressSanitizer and
+#: UndefinedBehaviorSanitizer, every report fatal.
+SANITIZE = os.environ.get("NOCRYPTO_SANITIZE") == "1"
+SANITIZE_ARGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g", "-O1"]
+if SANITIZE:
+    EXTRA_COMPILE_ARGS += [*SANITIZE_ARGS, "-fno-omit-frame-pointer"]
+
 ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 ffibuilder.set_source(
     "nocrypto._native._nocrypto",
-    '#include "nocrypto.h"\n',
+    "".join(f'#include "{name}"\n' for name in HEADERS),
     sources=[_rel(name) for name in SOURCES],
-    depends=[_rel("nocrypto.h")],
+    depends=[_rel(name) for name in HEADERS + _files(".cdef")],
     include_dirs=[_rel(".")],
     extra_compile_args=EXTRA_COMPILE_ARGS,
+    extra_link_args=SANITIZE_ARGS if SANITIZE else [],
 )
 
 if __name__ == "__main__":

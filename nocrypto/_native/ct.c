@@ -5,7 +5,7 @@
  * file is the loop bound, which depends on the public length n.  The contents
  * of a and b never select a branch or a memory index.
  */
-#include "nocrypto.h"
+#include "ct.h"
 
 int nocrypto_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
