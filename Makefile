@@ -81,7 +81,7 @@ sanitize: $(STAMP)
 	cd $(SANITIZE_DIR) && NOCRYPTO_SANITIZE=1 $(CURDIR)/$(VPY) nocrypto/_native/build.py >/dev/null
 	cd $(SANITIZE_DIR) && LD_PRELOAD=$(ASAN_LIBS) ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  $(CURDIR)/$(VPY) -m pytest -p no:cacheprovider tests/nocrypto -q -m 'not slow' -x
+	  $(CURDIR)/$(VPY) -m pytest -p no:cacheprovider tests/nocrypto -q -x
 
 # Constant time of the C kernels under valgrind memcheck (tests/ct/README.md).
 CT_BIN := build/ct/ct_driver
