@@ -116,12 +116,24 @@ class DigestKernel(Protocol):
     SHA: big-endian words; 16/20/32/64 bytes for MD5/SHA-1/SHA-256/SHA-512, the full width
     also for SHA-224 and SHA-384) and is updated in place; *blocks* is a whole number of
     blocks (64 bytes, 128 for SHA-512).
+
+    ``hash_finish``, ``hash_message`` and ``hmac`` name the hash *algorithm* as :mod:`hashlib`
+    does ("md5", "sha1", "sha224", "sha256", "sha384", "sha512"). ``hash_finish`` returns the
+    digest of a *length*-byte message from the chaining value *state* after its whole blocks
+    (not modified) and its last ``length % block_size`` bytes *tail*: the padding (RFC 1321,
+    3.1-3.2; FIPS 180-4, 5.1) with the low-order 64 bits of the bit length (128 for SHA-384
+    and SHA-512; the caller enforces the SHA bound) and the last compressions, in one call.
+    ``hash_message`` is the digest of *message*, and ``hmac`` the HMAC (RFC 2104; FIPS 198-1)
+    of *message* under *key*, each in one call.
     """
 
     def md5_compress(self, state: bytearray, blocks: Buffer) -> None: ...
     def sha1_compress(self, state: bytearray, blocks: Buffer) -> None: ...
     def sha256_compress(self, state: bytearray, blocks: Buffer) -> None: ...
     def sha512_compress(self, state: bytearray, blocks: Buffer) -> None: ...
+    def hash_finish(self, algorithm: str, state: Buffer, tail: Buffer, length: int) -> bytes: ...
+    def hash_message(self, algorithm: str, message: Buffer) -> bytes: ...
+    def hmac(self, algorithm: str, key: Buffer, message: Buffer) -> bytes: ...
 
 
 class AesKernel(Protocol):
@@ -193,11 +205,32 @@ class MpKernel(Protocol):
     *exponent_bits*, the public bound 0 <= exponent < 2**exponent_bits that fixes the loop):
     Montgomery multiplication, fixed-window exponentiation with constant-time table selection.
     ``mod_inverse`` returns the inverse of *a* modulo the odd *modulus*, or 0 when there is
-    none (gcd != 1), in constant time."""
+    none (gcd != 1), in constant time.
+
+    ``rsa_crt`` is the whole RSA private operation (RFC 8017 5.1.2, CRT form of the key) in
+    one call, constant time in everything but the sizes of n, p, q and the public e: with
+    cb = c * blind mod n, m1 = cb^dP mod p, m2 = cb^dQ mod q, h = qInv (m1 - m2) mod p and
+    mb = m2 + q h, it checks mb^e = cb mod n and returns (mb * unblind mod n, blind^2 mod n,
+    unblind^2 mod n), or None when the check fails (a fault, or numbers that are not a key).
+    Requires p, q odd with 3 <= p, q < n, 1 <= e < n, c, blind, unblind < n, dP, qInv < p,
+    dQ < q (ValueError otherwise)."""
 
     def mod_exp(self, base: int, exponent: int, modulus: int, exponent_bits: int) -> int: ...
     def mod_mul(self, a: int, b: int, modulus: int) -> int: ...
     def mod_inverse(self, a: int, modulus: int) -> int: ...
+    def rsa_crt(
+        self,
+        c: int,
+        blind: int,
+        unblind: int,
+        n: int,
+        e: int,
+        p: int,
+        q: int,
+        dp: int,
+        dq: int,
+        qinv: int,
+    ) -> tuple[int, int, int] | None: ...
 
 
 class EcpKernel(Protocol):
@@ -208,11 +241,15 @@ class EcpKernel(Protocol):
     are constant time in the scalar (complete addition formulas, constant-time table
     selection) and return None for the point at infinity; they raise ValueError for a point
     that is not on the curve. ``ec_mul_add`` computes u1*G + u2*P for signature verification
-    (public inputs; may be variable time)."""
+    (public inputs; may be variable time). ``ecdsa_sign`` is the ECDSA signature r || s
+    (SEC 1 4.1.3) for the private key *d*, the nonce *k* and the hash value *e* (scalars as
+    above): R = k*G, r = x_R mod n, s = k^-1 (e + r d) mod n, constant time in d, k and e;
+    None when r = 0 or s = 0."""
 
     def ec_mul(self, curve: str, scalar: bytes, point: bytes) -> bytes | None: ...
     def ec_mul_base(self, curve: str, scalar: bytes) -> bytes | None: ...
     def ec_mul_add(self, curve: str, u1: bytes, u2: bytes, point: bytes) -> bytes | None: ...
+    def ecdsa_sign(self, curve: str, d: bytes, k: bytes, e: bytes) -> bytes | None: ...
 
 
 class EcxKernel(Protocol):

@@ -18,11 +18,12 @@ nonces of RFC 6979 (``nocrypto.rfc6979``).
   Verification returns False for anything but a valid signature and never raises on
   hostile input.
 
-Side channels: d Q and k G run in the ``ecp`` kernel (constant time in the scalar: complete
-formulas, fixed windows, tables read whole). k^-1 and the products with d run in the ``mp``
-kernel; the one addition done with Python integers, z + r d, is made on values blinded by
-a random factor b, s = (b k)^-1 (b z + b r d) mod n, so its variable-time arithmetic sees
-nothing of d or k; the blinding does not change s, so signatures stay deterministic.
+Side channels: d Q runs in the ``ecp`` kernel (constant time in the scalar: complete
+formulas, fixed windows, tables read whole), and so does all of ECDSA signing for a nonce:
+R = k G, r, and s = k^-1 (e + r d) mod n, with a constant-time inverse (Bernstein and
+Yang's safegcd) and Montgomery products modulo n (``ecp.ecdsa_sign``), so no Python integer
+arithmetic touches d or k beyond their conversion to octet strings, and no blinding is
+needed.
 """
 
 from __future__ import annotations
@@ -465,8 +466,7 @@ class ECPrivateKey:
     ) -> Signature:
         """Sign *message* hashed with *hash* (SEC 1 4.1.3); see :meth:`sign_digest`."""
         hash_name = _hash_name(hash)
-        digest = hashes.new(hash_name, message).digest()
-        return self.sign_digest(digest, hash=hash_name, k=k, random=random)
+        return self._sign(hashes.digest(hash_name, message), hash_name, k)
 
     def sign_digest(
         self,
@@ -484,20 +484,14 @@ class ECPrivateKey:
         made the digest; by default the approved hash of that length: 20 bytes SHA-1,
         28 SHA-224, 32 SHA-256, 48 SHA-384, 64 SHA-512), taking the next candidate if r or
         s is 0 (RFC 6979 3.4). An explicit *k* (0 < k < n; for known-answer tests) is used
-        as is, and ValueError if it gives r = 0 or s = 0. *random* feeds only the blinding
-        of s (see the module docstring), so the signature does not depend on it.
+        as is, and ValueError if it gives r = 0 or s = 0. *random* is not used: the nonce
+        is deterministic and the kernel's scalar arithmetic is constant time, so ECDSA
+        needs no blinding; it is accepted so that every private key's ``sign`` takes the
+        same arguments (RSA and DSA blind with theirs).
         """
         digest = bytes(digest)
-        curve = self.curve
-        n = curve.n
-        e = rfc6979.bits2int(digest, curve.bits) % n
         if k is not None:
-            if not _is_int(k) or not 0 < k < n:
-                raise ValueError("ECDSA: the nonce must satisfy 0 < k < n")
-            signature = self._sign_with(k, e, random)
-            if signature is None:
-                raise ValueError("ECDSA: this k gives r = 0 or s = 0 (SEC 1 4.1.3)")
-            return signature
+            return self._sign(digest, "", k)
         if hash is None:
             try:
                 hash_name = _HASH_BY_SIZE[len(digest)]
@@ -507,30 +501,32 @@ class ECPrivateKey:
                 ) from None
         else:
             hash_name = _hash_name(hash)
-        for candidate in rfc6979.nonces(n, self.d, digest, hash_name):
-            signature = self._sign_with(candidate, e, random)
-            if signature is not None:
-                return signature
-        raise AssertionError("unreachable: rfc6979.nonces is endless")  # pragma: no cover
+        return self._sign(digest, hash_name, None)
 
-    def _sign_with(self, k: int, e: int, random: Callable[[int], bytes]) -> Signature | None:
-        """(r, s) for nonce k and reduced hash e, or None when r or s is 0."""
+    def _sign(self, digest: bytes, hash_name: str, k: int | None) -> Signature:
+        """(r, s) for *digest*, with the nonce *k* or else the RFC 6979 nonces of
+        *hash_name*. The whole of steps 1-6 for one nonce, R = k G and the arithmetic
+        modulo n, is one constant-time kernel call (``ecp.ecdsa_sign``)."""
         curve = self.curve
-        n = curve.n
         size = curve.size
-        point = _backend.ecp().ec_mul_base(curve.name, k.to_bytes(size, "big"))
-        if point is None:  # pragma: no cover - 0 < k < n and n is prime
-            return None
-        r = int.from_bytes(point[1 : 1 + size], "big") % n  # step 3
-        if r == 0:
-            return None
-        # Step 6 with blinding: s = (b k)^-1 (b e + b d r) mod n for a random 0 < b < n.
-        mp = _backend.mp()
-        b = _random_below(n, random, "ECDSA blinding")
-        bk_inverse = mp.mod_inverse(mp.mod_mul(b, k, n), n)
-        bdr = mp.mod_mul(mp.mod_mul(b, self.d, n), r, n)
-        be = mp.mod_mul(b, e, n)
-        s = mp.mod_mul(bk_inverse, (be + bdr) % n, n)
-        if s == 0:
-            return None
-        return r, s
+        name = curve.name
+        sign = _backend.ecp().ecdsa_sign
+        d = self.d.to_bytes(size, "big")
+        # Step 5: e = the leftmost bits(n) bits of the hash (below 2^bits(n) <= 2^(8 size));
+        # the kernel reduces it modulo n.
+        e = rfc6979.bits2int(digest, curve.bits).to_bytes(size, "big")
+        if k is not None:
+            if not _is_int(k) or not 0 < k < curve.n:
+                raise ValueError("ECDSA: the nonce must satisfy 0 < k < n")
+            signature = sign(name, d, k.to_bytes(size, "big"), e)
+            if signature is None:
+                raise ValueError("ECDSA: this k gives r = 0 or s = 0 (SEC 1 4.1.3)")
+            return int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
+        for candidate in rfc6979.nonces(curve.n, self.d, digest, hash_name):
+            signature = sign(name, d, candidate.to_bytes(size, "big"), e)
+            if signature is not None:
+                return (
+                    int.from_bytes(signature[:size], "big"),
+                    int.from_bytes(signature[size:], "big"),
+                )
+        raise AssertionError("unreachable: rfc6979.nonces is endless")  # pragma: no cover

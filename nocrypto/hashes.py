@@ -10,10 +10,12 @@
 True
 
 The compression functions are kernels (``nocrypto._backend.digest()``: C, with SHA-NI for
-SHA-1 and SHA-256, or the pure-Python twins); this module buffers input into whole blocks,
-sends every whole block of an ``update`` to the kernel in one call, and pads the message
-(RFC 1321, 3.1-3.2; FIPS 180-4, 5.1). As with :mod:`hashlib`, ``digest()`` does not
-finalise the object: it pads a copy of the state, so ``update`` may follow.
+SHA-1 and SHA-256, or the pure-Python twins); this module buffers input into whole blocks
+and sends every whole block of an ``update`` to the kernel in one call; the kernel's
+``hash_finish`` pads the message (RFC 1321, 3.1-3.2; FIPS 180-4, 5.1) and runs the last
+compressions in one call, and :func:`digest` hashes a whole message in one call. As with
+:mod:`hashlib`, ``digest()`` does not finalise the object: it pads a copy of the state, so
+``update`` may follow.
 
 MD5 and SHA-1 are broken for collision resistance; they are here for TLS 1.0/1.1 (the PRF
 and the handshake hashes) and HMAC, where that does not matter.
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final
 
 from nocrypto import _backend
 
@@ -39,6 +41,7 @@ __all__ = [
     "SHA512",
     "Hash",
     "HashAlgorithm",
+    "digest",
     "md5",
     "new",
     "sha1",
@@ -82,16 +85,16 @@ _Compress = Callable[[bytearray, Buffer], None]
 
 @dataclass(frozen=True, slots=True)
 class _Spec:
-    """How to run one hash: its kernel, initial value and padding."""
+    """How to run one hash: its kernel and initial value, and the bound on its input."""
 
     algorithm: HashAlgorithm
     compress: _Compress
     #: H(0), serialised as the kernel's state (FIPS 180-4, 5.3; RFC 1321, 3.3).
     initial: bytes
-    #: The message-length field that ends the padding: 64 bits little-endian for MD5
-    #: (RFC 1321, 3.2), 64 or 128 bits big-endian for SHA (FIPS 180-4, 5.1.1, 5.1.2).
-    length_bytes: int
-    length_order: Literal["little", "big"]
+    #: FIPS 180-4, 1: a SHA message is shorter than 2^64 bits (2^128 for SHA-384 and
+    #: SHA-512): the bound in bytes. None for MD5, which keeps "only the low-order 64 bits"
+    #: of a longer message's length (RFC 1321, 3.2).
+    max_length: int | None
 
 
 _KERNEL = _backend.digest()
@@ -99,31 +102,28 @@ _KERNEL = _backend.digest()
 _SPECS: Final[Mapping[str, _Spec]] = {
     # RFC 1321, 3.3: "word A: 01 23 45 67 ... (low-order bytes first)".
     "md5": _Spec(
-        MD5, _KERNEL.md5_compress, bytes.fromhex("0123456789abcdeffedcba9876543210"), 8, "little"
+        MD5, _KERNEL.md5_compress, bytes.fromhex("0123456789abcdeffedcba9876543210"), None
     ),
     # FIPS 180-4, 5.3.1.
     "sha1": _Spec(
         SHA1,
         _KERNEL.sha1_compress,
         bytes.fromhex("67452301efcdab8998badcfe10325476c3d2e1f0"),
-        8,
-        "big",
+        1 << 61,
     ),
     # FIPS 180-4, 5.3.2.
     "sha224": _Spec(
         SHA224,
         _KERNEL.sha256_compress,
         bytes.fromhex("c1059ed8367cd5073070dd17f70e5939ffc00b316858151164f98fa7befa4fa4"),
-        8,
-        "big",
+        1 << 61,
     ),
     # FIPS 180-4, 5.3.3.
     "sha256": _Spec(
         SHA256,
         _KERNEL.sha256_compress,
         bytes.fromhex("6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19"),
-        8,
-        "big",
+        1 << 61,
     ),
     # FIPS 180-4, 5.3.4.
     "sha384": _Spec(
@@ -133,8 +133,7 @@ _SPECS: Final[Mapping[str, _Spec]] = {
             "cbbb9d5dc1059ed8629a292a367cd5079159015a3070dd17152fecd8f70e5939"
             "67332667ffc00b318eb44a8768581511db0c2e0d64f98fa747b5481dbefa4fa4"
         ),
-        16,
-        "big",
+        1 << 125,
     ),
     # FIPS 180-4, 5.3.5.
     "sha512": _Spec(
@@ -144,8 +143,7 @@ _SPECS: Final[Mapping[str, _Spec]] = {
             "6a09e667f3bcc908bb67ae8584caa73b3c6ef372fe94f82ba54ff53a5f1d36f1"
             "510e527fade682d19b05688c2b3e6c1f1f83d9abfb41bd6b5be0cd19137e2179"
         ),
-        16,
-        "big",
+        1 << 125,
     ),
 }
 
@@ -157,8 +155,8 @@ _ALIASES: Final[Mapping[str, str]] = {
 
 _SUPPORTED: Final = ", ".join(sorted(_SPECS))
 
-# The padding's "1" bit and enough zero bytes for any block size (FIPS 180-4, 5.1).
-_PADDING: Final = b"\x80" + bytes(128)
+_finish = _KERNEL.hash_finish
+_hash_message = _KERNEL.hash_message
 
 
 def _canonical(name: str) -> str:
@@ -201,7 +199,7 @@ class Hash:
     _compress: _Compress
     _block_size: int
     _state: bytearray
-    _buffer: bytearray  # the start of a block not yet whole (fewer than block_size bytes)
+    _buffer: bytes  # the start of a block not yet whole (fewer than block_size bytes)
     _length: int  # bytes fed so far
 
     def __init__(self, name: str, data: Buffer = b"") -> None:
@@ -215,7 +213,7 @@ class Hash:
         self._compress = spec.compress
         self._block_size = spec.algorithm.block_size
         self._state = bytearray(spec.initial)
-        self._buffer = bytearray()
+        self._buffer = b""
         self._length = 0
 
     @property
@@ -245,47 +243,36 @@ class Hash:
         size = self._block_size
         buffer = self._buffer
         if buffer:
-            # Complete the pending block first.
+            # Complete the pending block first (the buffer is short: copies are cheap).
             start = size - len(buffer)
             if n < start:
-                buffer += data
+                self._buffer = buffer + data
                 return
-            buffer += data[:start]
-            self._compress(self._state, buffer)
-            del buffer[:]
+            self._compress(self._state, buffer + data[:start])
         else:
             start = 0
-        # Every whole block of the rest in one kernel call; keep the tail.
+        # Every whole block of the rest in one kernel call; keep a copy of the tail.
         end = n - (n - start) % size
         if end > start:
             self._compress(
                 self._state, data if start == 0 and end == n else memoryview(data)[start:end]
             )
-        if end < n:
-            buffer += data[end:]
+        self._buffer = bytes(data[end:])
 
     def digest(self) -> bytes:
         """The digest of the data fed so far; the object stays usable."""
         spec = self._spec
-        length_bytes = spec.length_bytes
-        bits = self._length << 3
-        if bits >> (length_bytes << 3):
-            if spec.length_order == "big":
-                # FIPS 180-4, 1: a message is shorter than 2^64 (2^128) bits.
-                raise OverflowError(f"{self.name}: message too long for the length field")
-            # RFC 1321, 3.2: "(In the unlikely event that b is greater than 2^64, then
-            # only the low-order 64 bits of b are used.)"
-            bits &= (1 << 64) - 1
-        # RFC 1321, 3.1-3.2 and FIPS 180-4, 5.1.1-5.1.2: the bit "1", zeros up to the
-        # length field's distance from a block boundary, then the bit length.
-        pad = (-len(self._buffer) - length_bytes) % self._block_size or self._block_size
-        tail = b"".join(
-            (self._buffer, _PADDING[:pad], bits.to_bytes(length_bytes, spec.length_order))
-        )
-        state = bytearray(self._state)
-        self._compress(state, tail)
-        # SHA-224 and SHA-384 keep the leftmost 224 and 384 bits (FIPS 180-4, 6.3, 6.5).
-        return bytes(state[: spec.algorithm.digest_size])
+        length = self._length
+        limit = spec.max_length
+        if limit is not None and length >= limit:
+            raise OverflowError(f"{self.name}: message too long for the length field")
+        # The padding (RFC 1321, 3.1-3.2; FIPS 180-4, 5.1.1-5.1.2) and the last compressions
+        # run in one kernel call on a copy of the state; SHA-224 and SHA-384 keep the
+        # leftmost 224 and 384 bits (FIPS 180-4, 6.3, 6.5). A message shorter than a block
+        # is all in the buffer: hashed whole, from the initial value.
+        if length < self._block_size:
+            return _hash_message(spec.algorithm.name, self._buffer)
+        return _finish(spec.algorithm.name, self._state, self._buffer, length)
 
     def hexdigest(self) -> str:
         """The digest as lower-case hexadecimal."""
@@ -298,7 +285,7 @@ class Hash:
         clone._compress = self._compress
         clone._block_size = self._block_size
         clone._state = bytearray(self._state)
-        clone._buffer = bytearray(self._buffer)
+        clone._buffer = self._buffer
         clone._length = self._length
         return clone
 
@@ -310,7 +297,11 @@ def _make(spec: _Spec, data: Buffer) -> Hash:
     """A Hash of *spec* fed *data*, without the name lookup of Hash(name)."""
     h = Hash.__new__(Hash)
     h._start(spec)
-    if data or type(data) is not bytes:  # b"" is a no-op; "" is still a TypeError
+    if type(data) is bytes and len(data) < h._block_size:
+        # The common short message is the pending block as it is (bytes: no copy needed).
+        h._buffer = data
+        h._length = len(data)
+    elif data or type(data) is not bytes:  # b"" is a no-op; "" is still a TypeError
         h.update(data)
     return h
 
@@ -331,6 +322,17 @@ def new(name: str, data: Buffer = b"") -> Hash:
     name raises ValueError.
     """
     return _make(_SPECS[_canonical(name)], data)
+
+
+def digest(name: str, data: Buffer) -> bytes:
+    """The digest of *data* with the algorithm *name* (as for :func:`new`): the value of
+    ``new(name, data).digest()``, in one kernel call and without the object."""
+    if type(data) is not bytes:
+        try:
+            data = memoryview(data).cast("B")
+        except TypeError:
+            raise _not_bytes(data) from None
+    return _hash_message(_SPECS[_canonical(name)].algorithm.name, data)
 
 
 def md5(data: Buffer = b"") -> Hash:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nocrypto import hmac
+from nocrypto import _backend, hashes
 
 __all__ = ["bits2int", "bits2octets", "int2octets", "nonces"]
 
@@ -39,27 +39,31 @@ def nonces(q: int, x: int, h1: bytes, hash_name: str) -> Iterator[int]:
     if q < 2 or not 0 < x < q:
         raise ValueError("RFC 6979: need 0 < x < q")
     qlen = q.bit_length()
+    rlen = (qlen + 7) // 8
     hlen = len(h1)
+    # Every HMAC of the HMAC_DRBG is one kernel call: on inputs this short, the cost of an
+    # HMAC is the cost of a call.
+    name = hashes._canonical(hash_name)
+    mac = _backend.digest().hmac
 
-    def mac(key: bytes, data: bytes) -> bytes:
-        return hmac.new(key, data, hash_name).digest()
-
-    # Step b-g.
+    # Steps b-g (a: h1 is given): V = 0x01 0x01 ..., K = 0x00 0x00 ...,
+    # K = HMAC_K(V || 0x00 || int2octets(x) || bits2octets(h1)), V = HMAC_K(V), and again
+    # with 0x01.
     v = b"\x01" * hlen
-    k = b"\x00" * hlen
     seed = int2octets(x, qlen) + bits2octets(h1, q)
-    k = mac(k, v + b"\x00" + seed)
-    v = mac(k, v)
-    k = mac(k, v + b"\x01" + seed)
-    v = mac(k, v)
-    # Step h.
+    k = mac(name, bytes(hlen), v + b"\x00" + seed)
+    v = mac(name, k, v)
+    k = mac(name, k, v + b"\x01" + seed)
+    v = mac(name, k, v)
+    # Step h: T from V = HMAC_K(V) until it has qlen bits (rlen bytes); a candidate outside
+    # [1, q - 1] (or one the caller refuses) moves K and V on.
     while True:
         t = b""
-        while 8 * len(t) < qlen:
-            v = mac(k, v)
+        while len(t) < rlen:
+            v = mac(name, k, v)
             t += v
         candidate = bits2int(t, qlen)
         if 1 <= candidate < q:
             yield candidate
-        k = mac(k, v + b"\x00")
-        v = mac(k, v)
+        k = mac(name, k, v + b"\x00")
+        v = mac(name, k, v)

@@ -22,17 +22,19 @@ or ``"auto"`` (any salt length, recovered from the encoded message, as OpenSSL's
 ``-1``/``auto``).
 
 Private operations (section 5.1.2, second form) use the CRT: m1 = c^dP mod p,
-m2 = c^dQ mod q, h = qInv (m1 - m2) mod p, m = m2 + q h, all exponentiations and products
-in the constant-time ``mp`` kernel (``nocrypto._backend.mp()``). The input is blinded
-(Kocher 1996, section 10): c' = c r^e mod n, and the result unblinded with r^-1; the few
-Python-integer steps (reductions c' mod p, the subtraction in h, m2 + q h) therefore see only
-blinded values. A blinding pair (r^e, r^-1) is made with a fresh random r and the kernel's
+m2 = c^dQ mod q, h = qInv (m1 - m2) mod p, m = m2 + q h, in one call of the constant-time
+``mp`` kernel (``rsa_crt`` of ``nocrypto._backend.mp()``), which also blinds and unblinds:
+the input is blinded (Kocher 1996, section 10), c' = c r^e mod n, and the result unblinded
+with r^-1. A blinding pair (r^e, r^-1) is made with a fresh random r and the kernel's
 constant-time inverse, then used for 32 operations, squared after each one (as OpenSSL's
-BN_BLINDING does); it is kept per key, behind a lock, and remade in a forked child. Before
-a result is released the private operation is verified, m'^e = c' mod n (on the blinded
-values), which catches a fault in either CRT half (Boneh, DeMillo and Lipton 1997): a
-signature or decryption then fails with ValueError, and the TLS entry point returns its
-fallback.
+BN_BLINDING does; the kernel returns the squares with the result). Pairs are kept per key
+in a small pool: an operation takes one (or makes one if none is free), so that threads
+signing with the same key do not wait for each other, and gives it back squared; a pair
+made in another process (before a fork) is dropped. Before a result is released the
+kernel verifies the private operation, m'^e = c' mod n (on the blinded values), which
+catches a fault in either CRT half or in the recombination (Boneh, DeMillo and Lipton
+1997): a signature or decryption then fails with ValueError, and the TLS entry point
+returns its fallback.
 
 Hashes: the full-message methods hash with :mod:`nocrypto.hashes` (MD5, SHA-1, SHA-2).
 The ``*_digest`` methods of PKCS #1 v1.5 also take digests of SHA-512/224, SHA-512/256
@@ -494,13 +496,13 @@ class RSAPrivateKey:
     """An RSA private key in CRT form. Make one with :meth:`generate` or
     :meth:`from_numbers`; ``repr`` shows no secret.
 
-    The numbers never change; the only state is the blinding pair (see the module
-    docstring), guarded by a lock, so one key may be used from several threads. Every
+    The numbers never change; the only state is the pool of blinding pairs (see the
+    module docstring), guarded by a lock, so one key may be used from several threads. Every
     private operation takes *random*, the source of a fresh blinding factor when one is due
     (and of the PSS salt when signing).
     """
 
-    __slots__ = ("_blinding", "_d", "_dp", "_dq", "_lock", "_p", "_public", "_q", "_qinv")
+    __slots__ = ("_blindings", "_d", "_dp", "_dq", "_lock", "_p", "_public", "_q", "_qinv")
 
     def __init__(self, numbers: RSAPrivateNumbers) -> None:
         """Use :meth:`from_numbers`; *numbers* are checked here as there."""
@@ -529,7 +531,7 @@ class RSAPrivateKey:
         self._d, self._p, self._q = d, p, q
         self._dp, self._dq, self._qinv = numbers.dp, numbers.dq, numbers.qinv
         self._lock = threading.Lock()
-        self._blinding: _Blinding | None = None
+        self._blindings: list[_Blinding] = []
 
     @classmethod
     def from_numbers(
@@ -618,49 +620,42 @@ class RSAPrivateKey:
 
     # --- the private operation ------------------------------------------------------------
 
-    def _next_blinding(self, random: Random) -> tuple[int, int]:
-        """The blinding pair for one operation: fresh every BLINDING_USES uses (and in a
-        new process), the previous one squared otherwise."""
+    def _take_blinding(self, random: Random) -> _Blinding:
+        """A blinding pair for one operation: one from the pool, or a fresh one (with a new
+        random r) if the pool is empty or its pair was made in another process."""
+        with self._lock:
+            state = self._blindings.pop() if self._blindings else None
+        pid = os.getpid()
+        if state is not None and state.pid == pid:
+            return state
         n, e = self._public.n, self._public.e
         mp = _mp()
-        with self._lock:
-            state = self._blinding
-            if state is None or state.uses == 0 or state.pid != os.getpid():
-                k = self._public.size_bytes
-                while True:
-                    r = int.from_bytes(random(k + 8), "big") % n  # 64 extra bits: no bias
-                    ai = mp.mod_inverse(r, n) if r > 1 else 0
-                    if ai:
-                        break
-                state = _Blinding(mp.mod_exp(r, e, n, e.bit_length()), ai, BLINDING_USES, 0)
-            else:
-                state = _Blinding(
-                    mp.mod_mul(state.a, state.a, n),
-                    mp.mod_mul(state.ai, state.ai, n),
-                    state.uses,
-                    0,
-                )
-            state.uses -= 1
-            state.pid = os.getpid()
-            self._blinding = state
-            return state.a, state.ai
+        k = self._public.size_bytes
+        while True:
+            r = int.from_bytes(random(k + 8), "big") % n  # 64 extra bits: no bias
+            ai = mp.mod_inverse(r, n) if r > 1 else 0
+            if ai:
+                return _Blinding(mp.mod_exp(r, e, n, e.bit_length()), ai, BLINDING_USES, pid)
 
     def _rsadp(self, c: int, random: Random, blind: bool = True) -> int | None:
         """RSADP / RSASP1 (5.1.2, 5.2.1) for 0 <= c < n, by the CRT, blinded, verified;
         None if the verification fails (a fault)."""
-        n, e = self._public.n, self._public.e
-        p, q = self._p, self._q
-        mp = _mp()
-        a, ai = self._next_blinding(random) if blind else (1, 1)
-        cb = mp.mod_mul(c, a, n)
-        m1 = mp.mod_exp(cb % p, self._dp, p, p.bit_length())
-        m2 = mp.mod_exp(cb % q, self._dq, q, q.bit_length())
-        h = mp.mod_mul(self._qinv, (m1 - m2) % p, p)
-        mb = m2 + q * h
-        # Check before release (fault attacks): mb^e = cb mod n, on the blinded values.
-        if mp.mod_exp(mb, e, n, e.bit_length()) != cb:
-            return None
-        return mp.mod_mul(mb, ai, n)
+        pub = self._public
+        state = self._take_blinding(random) if blind else None
+        a, ai = (state.a, state.ai) if state is not None else (1, 1)
+        out = _mp().rsa_crt(
+            c, a, ai, pub.n, pub.e, self._p, self._q, self._dp, self._dq, self._qinv
+        )
+        if out is None:
+            return None  # the pair is dropped with the faulty result
+        m, state_a, state_ai = out
+        if state is not None:
+            state.uses -= 1
+            if state.uses:
+                state.a, state.ai = state_a, state_ai
+                with self._lock:
+                    self._blindings.append(state)
+        return m
 
     def _sign_int(self, m: int, random: Random) -> bytes:
         s = self._rsadp(m, random)

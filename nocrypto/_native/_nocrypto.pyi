@@ -17,6 +17,24 @@ class _Lib:
     def nocrypto_cpu_restrict(self, mask: int, /) -> None: ...
 
     # digest.cdef
+    def nocrypto_hash_finish(
+        self,
+        id: int,
+        out: _Buf,
+        out_len: int,
+        state: _Buf,
+        tail: _Buf,
+        tail_len: int,
+        bits_hi: int,
+        bits_lo: int,
+        /,
+    ) -> int: ...
+    def nocrypto_hash_message(
+        self, id: int, out: _Buf, out_len: int, data: _Buf, len: int, /
+    ) -> int: ...
+    def nocrypto_hmac(
+        self, id: int, out: _Buf, out_len: int, key: _Buf, key_len: int, msg: _Buf, msg_len: int, /
+    ) -> int: ...
     def nocrypto_md5_compress(self, state: _Buf, blocks: _Buf, nblocks: int, /) -> None: ...
     def nocrypto_sha1_compress(self, state: _Buf, blocks: _Buf, nblocks: int, /) -> None: ...
     def nocrypto_sha256_compress(self, state: _Buf, blocks: _Buf, nblocks: int, /) -> None: ...
@@ -126,8 +144,40 @@ class _Lib:
         self, out: _Buf, a: _Buf, b: _Buf, modulus: _Buf, len: int, /
     ) -> int: ...
     def nocrypto_mp_mod_inverse(self, out: _Buf, a: _Buf, modulus: _Buf, len: int, /) -> int: ...
+    def nocrypto_mp_rsa_crt(
+        self,
+        out: _Buf,
+        blind_next: _Buf,
+        unblind_next: _Buf,
+        c: _Buf,
+        blind: _Buf,
+        unblind: _Buf,
+        modulus: _Buf,
+        len: int,
+        e: _Buf,
+        e_bits: int,
+        p: _Buf,
+        dp: _Buf,
+        qinv: _Buf,
+        p_len: int,
+        q: _Buf,
+        dq: _Buf,
+        q_len: int,
+        /,
+    ) -> int: ...
 
     # ecp.cdef
+    def nocrypto_ecdsa_sign(
+        self,
+        curve: int,
+        sig: _Buf,
+        sig_len: int,
+        d: _Buf,
+        k: _Buf,
+        e: _Buf,
+        scalar_len: int,
+        /,
+    ) -> int: ...
     def nocrypto_ecp_mul(
         self,
         curve: int,

@@ -16,6 +16,8 @@
 
 #include "cpu.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #define NOCRYPTO_DIGEST_X86 1
 #include <immintrin.h>
@@ -652,4 +654,181 @@ static void sha512_portable(uint8_t *state, const uint8_t *blocks, size_t nblock
 void nocrypto_sha512_compress(uint8_t *state, const uint8_t *blocks, size_t nblocks)
 {
     sha512_portable(state, blocks, nblocks);
+}
+
+/* --- finalisation and HMAC in one call ------------------------------------------------------ */
+
+/* Everything the padding and HMAC need to know of a hash (RFC 1321, 3.1-3.3; FIPS 180-4,
+ * 5.1 and 5.3): its compression function, the width of its chaining value, block and
+ * digest, its initial value serialised as the state is, and its message-length field
+ * (64 bits little-endian for MD5, 64 or 128 bits big-endian for SHA). */
+struct hash_desc {
+    void (*compress)(uint8_t *, const uint8_t *, size_t);
+    size_t state_len, block_len, digest_len, length_len;
+    int little_endian;
+    const uint8_t *initial;
+};
+
+/* RFC 1321, 3.3: "word A: 01 23 45 67 ..." (low-order bytes first), as the MD5 state. */
+static const uint8_t IV_MD5[16] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+                                   0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10};
+/* FIPS 180-4, 5.3.1 - 5.3.5: H(0) as big-endian words. */
+static const uint8_t IV_SHA1[20] = {0x67, 0x45, 0x23, 0x01, 0xef, 0xcd, 0xab, 0x89, 0x98, 0xba,
+                                    0xdc, 0xfe, 0x10, 0x32, 0x54, 0x76, 0xc3, 0xd2, 0xe1, 0xf0};
+static const uint8_t IV_SHA224[32] = {
+    0xc1, 0x05, 0x9e, 0xd8, 0x36, 0x7c, 0xd5, 0x07, 0x30, 0x70, 0xdd, 0x17, 0xf7, 0x0e, 0x59, 0x39,
+    0xff, 0xc0, 0x0b, 0x31, 0x68, 0x58, 0x15, 0x11, 0x64, 0xf9, 0x8f, 0xa7, 0xbe, 0xfa, 0x4f, 0xa4};
+static const uint8_t IV_SHA256[32] = {
+    0x6a, 0x09, 0xe6, 0x67, 0xbb, 0x67, 0xae, 0x85, 0x3c, 0x6e, 0xf3, 0x72, 0xa5, 0x4f, 0xf5, 0x3a,
+    0x51, 0x0e, 0x52, 0x7f, 0x9b, 0x05, 0x68, 0x8c, 0x1f, 0x83, 0xd9, 0xab, 0x5b, 0xe0, 0xcd, 0x19};
+static const uint8_t IV_SHA384[64] = {
+    0xcb, 0xbb, 0x9d, 0x5d, 0xc1, 0x05, 0x9e, 0xd8, 0x62, 0x9a, 0x29, 0x2a, 0x36, 0x7c, 0xd5, 0x07,
+    0x91, 0x59, 0x01, 0x5a, 0x30, 0x70, 0xdd, 0x17, 0x15, 0x2f, 0xec, 0xd8, 0xf7, 0x0e, 0x59, 0x39,
+    0x67, 0x33, 0x26, 0x67, 0xff, 0xc0, 0x0b, 0x31, 0x8e, 0xb4, 0x4a, 0x87, 0x68, 0x58, 0x15, 0x11,
+    0xdb, 0x0c, 0x2e, 0x0d, 0x64, 0xf9, 0x8f, 0xa7, 0x47, 0xb5, 0x48, 0x1d, 0xbe, 0xfa, 0x4f, 0xa4};
+static const uint8_t IV_SHA512[64] = {
+    0x6a, 0x09, 0xe6, 0x67, 0xf3, 0xbc, 0xc9, 0x08, 0xbb, 0x67, 0xae, 0x85, 0x84, 0xca, 0xa7, 0x3b,
+    0x3c, 0x6e, 0xf3, 0x72, 0xfe, 0x94, 0xf8, 0x2b, 0xa5, 0x4f, 0xf5, 0x3a, 0x5f, 0x1d, 0x36, 0xf1,
+    0x51, 0x0e, 0x52, 0x7f, 0xad, 0xe6, 0x82, 0xd1, 0x9b, 0x05, 0x68, 0x8c, 0x2b, 0x3e, 0x6c, 0x1f,
+    0x1f, 0x83, 0xd9, 0xab, 0xfb, 0x41, 0xbd, 0x6b, 0x5b, 0xe0, 0xcd, 0x19, 0x13, 0x7e, 0x21, 0x79};
+
+/* Indexed by the NOCRYPTO_HASH_* ids of digest.h. */
+static const struct hash_desc HASHES[6] = {
+    {nocrypto_md5_compress, 16, 64, 16, 8, 1, IV_MD5},
+    {nocrypto_sha1_compress, 20, 64, 20, 8, 0, IV_SHA1},
+    {nocrypto_sha256_compress, 32, 64, 28, 8, 0, IV_SHA224},
+    {nocrypto_sha256_compress, 32, 64, 32, 8, 0, IV_SHA256},
+    {nocrypto_sha512_compress, 64, 128, 48, 16, 0, IV_SHA384},
+    {nocrypto_sha512_compress, 64, 128, 64, 16, 0, IV_SHA512},
+};
+
+#define MAX_STATE  64
+#define MAX_BLOCK  128
+#define MAX_DIGEST 64
+
+/* Clear a secret temporary; the empty asm keeps the compiler from dropping the memset. */
+static void wipe(void *p, size_t n)
+{
+    memset(p, 0, n);
+    __asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* The hash of id, or NULL for an unknown id or a digest_len that is not its digest size. */
+static const struct hash_desc *hash_for(uint32_t id, size_t digest_len)
+{
+    if (id > NOCRYPTO_HASH_SHA512 || HASHES[id].digest_len != digest_len) {
+        return NULL;
+    }
+    return &HASHES[id];
+}
+
+/* out[digest_len] = the digest from the chaining value state (not modified) after the
+ * message's whole blocks, its last tail_len < block_len bytes and its length in bits
+ * bits_hi:bits_lo (the low-order length_len bytes of it are used). RFC 1321, 3.1-3.2 and
+ * FIPS 180-4, 5.1.1-5.1.2: the bit "1", zeros up to length_len bytes short of a block
+ * boundary, the length; one block, or two if the tail leaves no room for the length. */
+static void finish(const struct hash_desc *h, uint8_t *out, const uint8_t *state,
+                   const uint8_t *tail, size_t tail_len, uint64_t bits_hi, uint64_t bits_lo)
+{
+    uint8_t st[MAX_STATE], block[2 * MAX_BLOCK];
+    size_t total = tail_len + 1 + h->length_len <= h->block_len ? h->block_len : 2 * h->block_len;
+    memcpy(st, state, h->state_len);
+    memcpy(block, tail, tail_len);
+    block[tail_len] = 0x80;
+    memset(block + tail_len + 1, 0, total - tail_len - 1);
+    uint8_t *field = block + total - h->length_len;
+    if (h->little_endian) {
+        for (size_t i = 0; i < 8; i++) {
+            field[i] = (uint8_t)(bits_lo >> (8 * i));
+        }
+    } else {
+        if (h->length_len == 16) {
+            store_be64(field, bits_hi);
+            field += 8;
+        }
+        store_be64(field, bits_lo);
+    }
+    h->compress(st, block, total / h->block_len);
+    memcpy(out, st, h->digest_len);
+    wipe(st, sizeof st);
+    wipe(block, sizeof block);
+}
+
+/* out[digest_len] = H(data): the initial value, every whole block, then finish. */
+static void hash_oneshot(const struct hash_desc *h, uint8_t *out, const uint8_t *data,
+                         size_t len)
+{
+    uint8_t st[MAX_STATE];
+    size_t whole = len / h->block_len;
+    memcpy(st, h->initial, h->state_len);
+    h->compress(st, data, whole);
+    finish(h, out, st, data + whole * h->block_len, len - whole * h->block_len,
+           (uint64_t)(len >> 61), (uint64_t)len << 3);
+    wipe(st, sizeof st);
+}
+
+int nocrypto_hash_finish(uint32_t id, uint8_t *out, size_t out_len, const uint8_t *state,
+                         const uint8_t *tail, size_t tail_len, uint64_t bits_hi,
+                         uint64_t bits_lo)
+{
+    const struct hash_desc *h = hash_for(id, out_len);
+    if (h == NULL || tail_len >= h->block_len) {
+        return -1;
+    }
+    finish(h, out, state, tail, tail_len, bits_hi, bits_lo);
+    return 0;
+}
+
+int nocrypto_hash_message(uint32_t id, uint8_t *out, size_t out_len, const uint8_t *data,
+                          size_t len)
+{
+    const struct hash_desc *h = hash_for(id, out_len);
+    if (h == NULL) {
+        return -1;
+    }
+    hash_oneshot(h, out, data, len);
+    return 0;
+}
+
+/* RFC 2104, section 2 (FIPS 198-1, 4): H(K0 XOR opad, H(K0 XOR ipad, text)), K0 the key
+ * padded with zeros to B bytes, or its hash so padded if it is longer than B. The inner hash
+ * runs over B + msg_len bytes, the outer over B + L. Only the lengths steer. */
+int nocrypto_hmac(uint32_t id, uint8_t *out, size_t out_len, const uint8_t *key,
+                  size_t key_len, const uint8_t *msg, size_t msg_len)
+{
+    const struct hash_desc *h = hash_for(id, out_len);
+    if (h == NULL) {
+        return -1;
+    }
+    const size_t B = h->block_len;
+    uint8_t k0[MAX_BLOCK], pad[MAX_BLOCK], st[MAX_STATE], inner[MAX_DIGEST];
+    /* Step (1): K0. */
+    memset(k0, 0, sizeof k0);
+    if (key_len > B) {
+        hash_oneshot(h, k0, key, key_len);
+    } else {
+        memcpy(k0, key, key_len);
+    }
+    /* Steps (2)-(4): H((K0 XOR ipad) || text), the key block first, then the text. */
+    for (size_t i = 0; i < B; i++) {
+        pad[i] = k0[i] ^ 0x36;
+    }
+    memcpy(st, h->initial, h->state_len);
+    h->compress(st, pad, 1);
+    size_t whole = msg_len / B;
+    h->compress(st, msg, whole);
+    uint64_t inner_len = (uint64_t)msg_len + B; /* below 2^64: msg_len is a memory size */
+    finish(h, inner, st, msg + whole * B, msg_len - whole * B, inner_len >> 61, inner_len << 3);
+    /* Steps (5)-(7): H((K0 XOR opad) || inner). */
+    for (size_t i = 0; i < B; i++) {
+        pad[i] = k0[i] ^ 0x5c;
+    }
+    memcpy(st, h->initial, h->state_len);
+    h->compress(st, pad, 1);
+    finish(h, out, st, inner, h->digest_len, 0, ((uint64_t)B + h->digest_len) << 3);
+    wipe(k0, sizeof k0);
+    wipe(pad, sizeof pad);
+    wipe(st, sizeof st);
+    wipe(inner, sizeof inner);
+    return 0;
 }

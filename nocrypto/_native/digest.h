@@ -29,4 +29,38 @@ void nocrypto_sha1_compress(uint8_t *state, const uint8_t *blocks, size_t nblock
 void nocrypto_sha256_compress(uint8_t *state, const uint8_t *blocks, size_t nblocks);
 void nocrypto_sha512_compress(uint8_t *state, const uint8_t *blocks, size_t nblocks);
 
+/*
+ * One call for the end of a hash, a whole hash or a whole HMAC, to spare short messages the
+ * cost of many calls. The hash is named by id: */
+#define NOCRYPTO_HASH_MD5    0u
+#define NOCRYPTO_HASH_SHA1   1u
+#define NOCRYPTO_HASH_SHA224 2u
+#define NOCRYPTO_HASH_SHA256 3u
+#define NOCRYPTO_HASH_SHA384 4u
+#define NOCRYPTO_HASH_SHA512 5u
+
+/* out[out_len] = the digest (truncated for SHA-224 and SHA-384) of a message whose whole
+ * blocks left the chaining value state (as above; not modified), whose remaining bytes are
+ * tail[tail_len], tail_len < the block size, and whose length in bits is bits_hi:bits_lo:
+ * pads (RFC 1321, 3.1-3.2; FIPS 180-4, 5.1) with the low-order 64 bits of the length (128
+ * for SHA-384 and SHA-512) - the caller enforces the SHA bound on the message length - and
+ * runs the last one or two compressions. Returns 0, or -1 for an unknown id, an out_len that
+ * is not the digest size or a tail_len that is not below the block size.
+ * Secret: state, tail (and out). */
+int nocrypto_hash_finish(uint32_t id, uint8_t *out, size_t out_len, const uint8_t *state,
+                         const uint8_t *tail, size_t tail_len, uint64_t bits_hi,
+                         uint64_t bits_lo);
+
+/* out[out_len] = the digest of data[len] (the whole hash: initial value, compressions,
+ * padding). Returns 0, or -1 for an unknown id or an out_len that is not the digest size.
+ * Secret: data (and out); only len steers. */
+int nocrypto_hash_message(uint32_t id, uint8_t *out, size_t out_len, const uint8_t *data,
+                          size_t len);
+
+/* out[out_len] = HMAC(key, msg) (RFC 2104; FIPS 198-1) over the hash id; a key longer than
+ * the block size is hashed first. Returns 0, or -1 for an unknown id or an out_len that is
+ * not the digest size. Secret: key, msg (and out); only key_len and msg_len steer. */
+int nocrypto_hmac(uint32_t id, uint8_t *out, size_t out_len, const uint8_t *key,
+                  size_t key_len, const uint8_t *msg, size_t msg_len);
+
 #endif /* NOCRYPTO_DIGEST_H */

@@ -10,8 +10,8 @@
  * (or addition) of p selected by a mask. Two reductions use the shape of p instead of the
  * generic m p products: P-256 (-p^-1 mod 2^64 = 1; m p is shifts and one product, in
  * coarsely integrated operand scanning form) and P-521 (p = 2^521 - 1: m p = m 2^521 - m,
- * no product at all). Inversion is Fermat's a^(p-2), a fixed 4-bit window over the public
- * exponent.
+ * no product at all). Inversion (modulo p, and modulo n for ECDSA) is Bernstein and Yang's
+ * safegcd: a fixed number of branch-free divsteps.
  *
  * Points: projective (X : Y : Z), the point at infinity (0 : 1 : 0), with the complete
  * formulas of Renes, Costello and Batina (EUROCRYPT 2016) for a = -3: algorithm 4
@@ -433,7 +433,6 @@ INLINE void f_cmov(limb *r, const limb *b, limb mask, size_t N)
 
 /* Non-inlined entry points for the code outside the hot loops. */
 static void fe_mul(const struct curve *c, limb *r, const limb *a, const limb *b);
-static void fe_sqr(const struct curve *c, limb *r, const limb *a);
 
 #define DISPATCH(c, call)                                                                   \
     switch ((c)->limbs) {                                                                  \
@@ -454,11 +453,6 @@ static void fe_sqr(const struct curve *c, limb *r, const limb *a);
 static void fe_mul(const struct curve *c, limb *r, const limb *a, const limb *b)
 {
     DISPATCH(c, f_mul(r, a, b, N))
-}
-
-static void fe_sqr(const struct curve *c, limb *r, const limb *a)
-{
-    DISPATCH(c, f_sqr(r, a, N))
 }
 
 static void fe_add(const struct curve *c, limb *r, const limb *a, const limb *b)
@@ -493,36 +487,6 @@ static limb fe_is_zero(const struct curve *c, const limb *a)
         acc |= a[i];
     }
     return ct_eq(acc, 0);
-}
-
-/* r = a^(p-2) = a^-1 (Fermat; 0 for a = 0). The exponent is public: a 4-bit fixed window
- * indexes the table of a^0..a^15 by exponent bits, never by a. */
-static void fe_inv(const struct curve *c, limb *r, const limb *a)
-{
-    fe tab[16], acc, e = {0};
-    fe_copy(c, tab[0], c->one);
-    fe_copy(c, tab[1], a);
-    for (size_t i = 2; i < 16; i++) {
-        fe_mul(c, tab[i], tab[i - 1], a);
-    }
-    fe_copy(c, e, c->p);
-    e[0] -= 2; /* p is odd and its low limb is above 2 for all three curves */
-    fe_copy(c, acc, c->one);
-    int started = 0;
-    for (size_t w = c->limbs * 16; w-- > 0;) {
-        unsigned bits = (unsigned)(e[w / 16] >> (4 * (w % 16))) & 15u;
-        if (started) {
-            for (int s = 0; s < 4; s++) {
-                fe_sqr(c, acc, acc);
-            }
-        }
-        if (bits != 0) {
-            fe_mul(c, acc, acc, tab[bits]);
-            started = 1;
-        }
-    }
-    fe_copy(c, r, acc);
-    wipe(tab, sizeof tab);
 }
 
 /* Big-endian bytes[c->bytes] -> limbs (plain integer, not Montgomery). */
@@ -565,6 +529,261 @@ static void from_mont(const struct curve *c, limb *r, const limb *a)
 {
     fe one = {1};
     fe_mul(c, r, a, one);
+}
+
+/* ----- inversion modulo p or n: safegcd, constant time ------------------------------------- */
+
+/* Bernstein and Yang, "Fast constant-time gcd computation and modular inversion" (TCHES
+ * 2019), as libsecp256k1's modinv64 arranges it: the divstep
+ *   (delta, f, g) -> (1 - delta, g, (g - f) / 2)         if delta > 0 and g is odd,
+ *                    (1 + delta, f, (g + (g mod 2) f) / 2) otherwise,
+ * from (1, M, x) drives g to 0 and f to +-gcd(M, x) = +-1 within floor((49 d + 57) / 17)
+ * steps for d-bit inputs (their theorem 11.2: 741 for 256 bits, 1110 for 384, 1505 for
+ * 521), whatever x. The steps run in batches of 62 on the low 64 bits of f and g alone,
+ * each batch giving a 2x2 matrix T (scaled by 2^62) that is then applied to the full f, g
+ * and to d, e, the coefficients with d x = f, e x = g (mod M); at the end d = +-x^-1.
+ * A fixed number of batches per modulus, every step computed with masks: nothing depends
+ * on x but the values. x = 0 gives 0, as Fermat's x^(M-2) would.
+ *
+ * Numbers are in signed base 2^62: limbs 0 .. S-2 in [0, 2^62), the top limb a signed
+ * 64-bit value; d and e stay in (-2M, M) (the corrections of update_de). Right shifts of
+ * negative values are arithmetic, as with gcc (and every compiler with __int128). */
+#define S62 9u                   /* limbs of the largest modulus, 521 bits */
+#define M62 (UINT64_MAX >> 2)    /* 2^62 - 1 */
+typedef __int128 sdlimb;
+
+struct inv_mod {
+    size_t limbs;   /* S: 5, 7 or 9 */
+    size_t batches; /* ceil(floor((49 d + 57) / 17) / 62) */
+    uint64_t inv62; /* M^-1 mod 2^62 */
+    int64_t m[S62]; /* M */
+};
+
+/* p and n of the three curves (computed with Python integers; a wrong constant breaks
+ * every result, which the tests compare with Python's). */
+static const struct inv_mod inv_p[3] = {
+    {5, 12, 0x3fffffffffffffffu,
+     {0x3fffffffffffffff, 0x00000003ffffffff, 0x0000000000000000, 0x3fffffc000000040,
+      0x00000000000000ff}},
+    {7, 18, 0x3ffffffeffffffffu,
+     {0x00000000ffffffff, 0x3ffffffc00000000, 0x3fffffffffffffef, 0x3fffffffffffffff,
+      0x3fffffffffffffff, 0x3fffffffffffffff, 0x0000000000000fff}},
+    {9, 25, 0x3fffffffffffffffu,
+     {0x3fffffffffffffff, 0x3fffffffffffffff, 0x3fffffffffffffff, 0x3fffffffffffffff,
+      0x3fffffffffffffff, 0x3fffffffffffffff, 0x3fffffffffffffff, 0x3fffffffffffffff,
+      0x0000000001ffffff}},
+};
+static const struct inv_mod inv_n[3] = {
+    {5, 12, 0x332e375511ff43b1u,
+     {0x33b9cac2fc632551, 0x339beab69c5e7a13, 0x3ffffffffffffffb, 0x3fffffc00000003f,
+      0x00000000000000ff}},
+    {7, 18, 0x112b9f76177023bbu,
+     {0x2cec196accc52973, 0x206836c922c29deb, 0x3634d81f4372ddf5, 0x3ffffffffffffff1,
+      0x3fffffffffffffff, 0x3fffffffffffffff, 0x0000000000000fff}},
+    {9, 25, 0x22d0a33286566a39u,
+     {0x3b6fb71e91386409, 0x2ed726e226711eba, 0x3cc0148f709a5d03, 0x21a1e0efcbe59adf,
+      0x3ffffffffffffa51, 0x3fffffffffffffff, 0x3fffffffffffffff, 0x3fffffffffffffff,
+      0x0000000001ffffff}},
+};
+
+/* All ones if v < 0, else 0 (v's sign bit spread; no arithmetic shift of a signed value). */
+static inline uint64_t sign_mask(int64_t v)
+{
+    return 0 - ((uint64_t)v >> 63);
+}
+
+/* 62 divsteps on the low bits f0, g0 of f and g (f odd); returns the new delta and writes
+ * T = [u v; q r] with u f0 + v g0 = 2^62 f', q f0 + r g0 = 2^62 g'. Branch-free: c1 is
+ * "delta > 0", c2 "g odd"; g gains -f or f when odd, then f takes the old g and delta
+ * flips when both hold; g halves while u and v double, so that the scale stays 2^i. */
+static int64_t divsteps_62(int64_t delta, uint64_t f, uint64_t g, int64_t t[4])
+{
+    uint64_t u = 1, v = 0, q = 0, r = 1;
+    for (int i = 0; i < 62; i++) {
+        uint64_t c1 = sign_mask(-delta);
+        uint64_t c2 = 0 - (g & 1);
+        uint64_t x = (f ^ c1) - c1, y = (u ^ c1) - c1, z = (v ^ c1) - c1;
+        g += x & c2;
+        q += y & c2;
+        r += z & c2;
+        uint64_t m = c1 & c2;
+        delta = (int64_t)((((uint64_t)delta ^ m) - m) + 1);
+        f += g & m;
+        u += q & m;
+        v += r & m;
+        g >>= 1;
+        u <<= 1;
+        v <<= 1;
+    }
+    t[0] = (int64_t)u;
+    t[1] = (int64_t)v;
+    t[2] = (int64_t)q;
+    t[3] = (int64_t)r;
+    return delta;
+}
+
+/* (f, g) = T (f, g) / 2^62, exactly (the low 62 bits of the products cancel). */
+INLINE void update_fg(int64_t *f, int64_t *g, const int64_t t[4], size_t S)
+{
+    const int64_t u = t[0], v = t[1], q = t[2], r = t[3];
+    sdlimb cf = (sdlimb)u * f[0] + (sdlimb)v * g[0];
+    sdlimb cg = (sdlimb)q * f[0] + (sdlimb)r * g[0];
+    cf >>= 62;
+    cg >>= 62;
+    UNROLL
+    for (size_t i = 1; i < S; i++) {
+        cf += (sdlimb)u * f[i] + (sdlimb)v * g[i];
+        cg += (sdlimb)q * f[i] + (sdlimb)r * g[i];
+        f[i - 1] = (int64_t)((uint64_t)cf & M62);
+        g[i - 1] = (int64_t)((uint64_t)cg & M62);
+        cf >>= 62;
+        cg >>= 62;
+    }
+    f[S - 1] = (int64_t)cf;
+    g[S - 1] = (int64_t)cg;
+}
+
+/* (d, e) = (T (d, e) + M (md, me)) / 2^62, i.e. T (d, e) / 2^62 mod M: md and me make the
+ * low 62 bits vanish (with M^-1 mod 2^62); adding u and q when d < 0, v and r when e < 0
+ * first keeps the results in (-2M, M). */
+INLINE void update_de(int64_t *d, int64_t *e, const int64_t t[4], const struct inv_mod *im,
+                      size_t S)
+{
+    const int64_t u = t[0], v = t[1], q = t[2], r = t[3];
+    const uint64_t sd = sign_mask(d[S - 1]), se = sign_mask(e[S - 1]);
+    uint64_t md = ((uint64_t)u & sd) + ((uint64_t)v & se);
+    uint64_t me = ((uint64_t)q & sd) + ((uint64_t)r & se);
+    sdlimb cd = (sdlimb)u * d[0] + (sdlimb)v * e[0];
+    sdlimb ce = (sdlimb)q * d[0] + (sdlimb)r * e[0];
+    md -= (im->inv62 * (uint64_t)cd + md) & M62;
+    me -= (im->inv62 * (uint64_t)ce + me) & M62;
+    cd += (sdlimb)im->m[0] * (int64_t)md;
+    ce += (sdlimb)im->m[0] * (int64_t)me;
+    cd >>= 62;
+    ce >>= 62;
+    UNROLL
+    for (size_t i = 1; i < S; i++) {
+        cd += (sdlimb)u * d[i] + (sdlimb)v * e[i] + (sdlimb)im->m[i] * (int64_t)md;
+        ce += (sdlimb)q * d[i] + (sdlimb)r * e[i] + (sdlimb)im->m[i] * (int64_t)me;
+        d[i - 1] = (int64_t)((uint64_t)cd & M62);
+        e[i - 1] = (int64_t)((uint64_t)ce & M62);
+        cd >>= 62;
+        ce >>= 62;
+    }
+    d[S - 1] = (int64_t)cd;
+    e[S - 1] = (int64_t)ce;
+}
+
+/* Carry the limbs of r into base-2^62 form (top limb signed). */
+INLINE void carry_s62(int64_t *r, size_t S)
+{
+    UNROLL
+    for (size_t i = 0; i + 1 < S; i++) {
+        r[i + 1] += r[i] >> 62;
+        r[i] = (int64_t)((uint64_t)r[i] & M62);
+    }
+}
+
+/* r in (-2M, M) -> r (negated if sign < 0) mod M in [0, M), with masked additions of M. */
+INLINE void normalize_s62(int64_t *r, int64_t sign, const struct inv_mod *im, size_t S)
+{
+    uint64_t add = sign_mask(r[S - 1]);
+    UNROLL
+    for (size_t i = 0; i < S; i++) {
+        r[i] += (int64_t)((uint64_t)im->m[i] & add);
+    }
+    const uint64_t neg = sign_mask(sign);
+    UNROLL
+    for (size_t i = 0; i < S; i++) {
+        r[i] = (int64_t)(((uint64_t)r[i] ^ neg) - neg);
+    }
+    carry_s62(r, S);
+    add = sign_mask(r[S - 1]);
+    UNROLL
+    for (size_t i = 0; i < S; i++) {
+        r[i] += (int64_t)((uint64_t)im->m[i] & add);
+    }
+    carry_s62(r, S);
+}
+
+/* x = x^-1 mod M (0 for x = 0), x < M in base 2^62. */
+INLINE void modinv_s(int64_t *x, const struct inv_mod *im, size_t S)
+{
+    int64_t d[S62] = {0}, e[S62] = {0}, f[S62], g[S62], t[4];
+    e[0] = 1;
+    for (size_t i = 0; i < S; i++) {
+        f[i] = im->m[i];
+        g[i] = x[i];
+    }
+    int64_t delta = 1;
+    for (size_t b = 0; b < im->batches; b++) {
+        delta = divsteps_62(delta, (uint64_t)f[0], (uint64_t)g[0], t);
+        update_de(d, e, t, im, S);
+        update_fg(f, g, t, S);
+    }
+    /* g = 0 and f = +-1 (f = M, d = 0 for x = 0): d is +-x^-1. */
+    normalize_s62(d, f[S - 1], im, S);
+    for (size_t i = 0; i < S; i++) {
+        x[i] = d[i];
+    }
+    wipe(d, sizeof d);
+    wipe(e, sizeof e);
+    wipe(f, sizeof f);
+    wipe(g, sizeof g);
+    wipe(t, sizeof t);
+}
+
+static void modinv(int64_t *x, const struct inv_mod *im)
+{
+    switch (im->limbs) {
+    case 5:
+        modinv_s(x, im, 5);
+        break;
+    case 7:
+        modinv_s(x, im, 7);
+        break;
+    default:
+        modinv_s(x, im, 9);
+        break;
+    }
+}
+
+/* r = a^-1 mod M for a < M of the curve's limbs (0 for a = 0), through base 2^62. */
+static void inv_limbs(const struct curve *c, const struct inv_mod *im, limb *r, const limb *a)
+{
+    int64_t s[S62];
+    for (size_t i = 0; i < im->limbs; i++) { /* bit positions are public */
+        size_t bit = 62 * i, w = bit / 64, sh = bit % 64;
+        limb v = a[w] >> sh;
+        if (sh > 2 && w + 1 < c->limbs) {
+            v |= a[w + 1] << (64 - sh);
+        }
+        s[i] = (int64_t)(v & M62);
+    }
+    modinv(s, im);
+    for (size_t w = 0; w < c->limbs; w++) {
+        r[w] = 0;
+    }
+    for (size_t i = 0; i < im->limbs; i++) {
+        size_t bit = 62 * i, w = bit / 64, sh = bit % 64;
+        limb v = (limb)s[i];
+        r[w] |= v << sh;
+        if (sh > 2 && w + 1 < c->limbs) {
+            r[w + 1] |= v >> (64 - sh);
+        }
+    }
+    wipe(s, sizeof s);
+}
+
+/* r = a^-1 in GF(p), both in Montgomery form (0 for a = 0): x = a R^-1 out of Montgomery
+ * form, inverted, and back. */
+static void fe_inv(const struct curve *c, limb *r, const limb *a)
+{
+    fe x;
+    from_mont(c, x, a);
+    inv_limbs(c, &inv_p[c - curves], x, x);
+    to_mont(c, r, x);
+    wipe(x, sizeof x);
 }
 
 /* ----- points (Renes-Costello-Batina 2016, a = -3) --------------------------------------- */
@@ -1009,6 +1228,111 @@ int nocrypto_ecp_mul_base(uint32_t curve, uint8_t *out, size_t out_len, const ui
     wipe(k, sizeof k);
     wipe(&r, sizeof r);
     return (int)(1 & ~infinity);
+}
+
+/* ----- ECDSA signing: the scalar field GF(n) ----------------------------------------------- */
+
+/* Montgomery arithmetic modulo the group order n, with the field's R = 2^(64 L): the
+ * constants -n^-1 mod 2^64 and R^2 mod n (ecp_tables.h has neither). Computed with Python
+ * integers as (-pow(n, -1, 2**64)) % 2**64 and 2**(128 L) % n; the tests check every
+ * signature against Python integers, so a wrong constant cannot pass unnoticed. */
+static const limb order_rr_p256[4] = {
+    0x83244c95be79eea2u, 0x4699799c49bd6fa6u, 0x2845b2392b6bec59u, 0x66e12d94f3d95620u,
+};
+static const limb order_rr_p384[6] = {
+    0x2d319b2419b409a9u, 0xff3d81e5df1aa419u, 0xbc3e483afcb82947u,
+    0xd40d49174aab1cc5u, 0x3fb05b7a28266895u, 0x0c84ee012b39bf21u,
+};
+static const limb order_rr_p521[9] = {
+    0x137cd04dcf15dd04u, 0xf707badce5547ea3u, 0x12a78d38794573ffu,
+    0xd3721ef557f75e06u, 0xdd6e23d82e49c7dbu, 0xcff3d142b7756e3eu,
+    0x5bcc6d61a8e567bcu, 0x2d8e03d1492d0d45u, 0x000000000000003du,
+};
+
+/* The group order n of the curve with N limbs, -n^-1 mod 2^64 and R^2 mod n. */
+INLINE const limb *order_n(size_t N)
+{
+    return N == 4 ? ecp_p256_n : N == 6 ? ecp_p384_n : ecp_p521_n;
+}
+
+INLINE limb order_n0inv(size_t N)
+{
+    return N == 4 ? 0xccd1c8aaee00bc4fu : N == 6 ? 0x6ed46089e88fdc45u : 0x1d2f5ccd79a995c7u;
+}
+
+INLINE const limb *order_rr(size_t N)
+{
+    return N == 4 ? order_rr_p256 : N == 6 ? order_rr_p384 : order_rr_p521;
+}
+
+/* r = a b R^-1 mod n for a, b < n. r may alias a or b. */
+INLINE void sc_mul_n(limb *r, const limb *a, const limb *b, size_t N)
+{
+    limb t[2 * MAXL];
+    mul_wide_n(t, a, b, N);
+    redc_n(r, t, order_n(N), order_n0inv(N), N);
+}
+
+/* SEC 1 4.1.3 step 6: s = k^-1 (e + r d) mod n for k, d, e, r < n, with kinv = k^-1 (by
+ * inv_limbs): d R (d times R^2, reduced), r d R R^-1 = r d, t = e + r d, kinv R, and
+ * kinv R t R^-1 = s. Constant time: products and additions with masked subtractions. */
+INLINE void ecdsa_s_n(limb *s, const limb *kinv, const limb *d, const limb *e, const limb *r,
+                      size_t N)
+{
+    limb dm[MAXL], t[MAXL], km[MAXL];
+    sc_mul_n(dm, d, order_rr(N), N);
+    sc_mul_n(t, dm, r, N);
+    add_n(t, e, t, order_n(N), N);
+    sc_mul_n(km, kinv, order_rr(N), N);
+    sc_mul_n(s, km, t, N);
+    wipe(dm, sizeof dm);
+    wipe(t, sizeof t);
+    wipe(km, sizeof km);
+}
+
+int nocrypto_ecdsa_sign(uint32_t curve, uint8_t *sig, size_t sig_len, const uint8_t *d,
+                        const uint8_t *k, const uint8_t *e, size_t scalar_len)
+{
+    if (curve > NOCRYPTO_ECP_P521) {
+        return -2;
+    }
+    const struct curve *c = &curves[curve];
+    if (sig_len != 2 * c->bytes || scalar_len != c->bytes) {
+        return -2;
+    }
+    limb kk[MAXL + 1], dd[MAXL + 1], ee[MAXL + 1];
+    fe zinv, x, r, s, kinv;
+    point R;
+    scalar_reduce(c, kk, k);
+    scalar_reduce(c, dd, d);
+    scalar_reduce(c, ee, e);
+    /* Steps 1-3: R = k G; r = x_R mod n. x_R < p < 2n for all three curves, so one masked
+     * subtraction of n reduces it. For k = 0 mod n, R is the point at infinity, Z = 0, and
+     * the inversion's 0 makes x = 0 and r = 0. */
+    comb_mul(c, &R, kk);
+    fe_inv(c, zinv, R.z);
+    fe_mul(c, x, R.x, zinv);
+    from_mont(c, x, x);
+    DISPATCH(c, reduce_once(r, x, 0, order_n(N), N))
+    /* Step 6 (k^-1 = 0 for k = 0 mod n, whose r = 0 already refuses it). */
+    inv_limbs(c, &inv_n[curve], kinv, kk);
+    DISPATCH(c, ecdsa_s_n(s, kinv, dd, ee, r, N))
+    /* r = 0 or s = 0: no signature from this k (steps 3 and 6 "go to step 1"); the outputs
+     * are zeroed by a mask and the flag is the only thing the caller learns. */
+    limb bad = fe_is_zero(c, r) | fe_is_zero(c, s);
+    limbs_to_bytes(c, sig, r);
+    limbs_to_bytes(c, sig + c->bytes, s);
+    for (size_t i = 0; i < sig_len; i++) {
+        sig[i] = (uint8_t)(sig[i] & ~bad);
+    }
+    wipe(kk, sizeof kk);
+    wipe(dd, sizeof dd);
+    wipe(ee, sizeof ee);
+    wipe(zinv, sizeof zinv);
+    wipe(x, sizeof x);
+    wipe(kinv, sizeof kinv);
+    wipe(&R, sizeof R);
+    return (int)(1 & ~bad);
 }
 
 /* ----- verification: u1 G + u2 P, public inputs, variable time ------------------------- */

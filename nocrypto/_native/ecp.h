@@ -40,4 +40,15 @@ int nocrypto_ecp_mul_add(uint32_t curve, uint8_t *out, size_t out_len, const uin
                          const uint8_t *u2, size_t scalar_len, const uint8_t *point,
                          size_t point_len);
 
+/* ECDSA signature (SEC 1 4.1.3; FIPS 186-4 6.4) with the private key d, the nonce k and the
+ * hash value e (the leftmost bits of the message hash, SEC 1 4.1.3 step 5), all scalars as
+ * above (reduced modulo n inside): R = k G, r = x_R mod n, s = k^-1 (e + r d) mod n, the
+ * inverse by constant-time safegcd, the products in Montgomery form modulo n. Writes r || s
+ * (2L bytes, big-endian) into sig[sig_len] and returns 1; returns 0, with sig zeroed, when
+ * r = 0 or s = 0 (the caller takes another k); -2 for bad arguments (unknown curve,
+ * sig_len != 2L, scalar_len != L). Constant time in d, k and e.
+ * Secret: d, k (and e, treated as secret). */
+int nocrypto_ecdsa_sign(uint32_t curve, uint8_t *sig, size_t sig_len, const uint8_t *d,
+                        const uint8_t *k, const uint8_t *e, size_t scalar_len);
+
 #endif /* NOCRYPTO_ECP_H */

@@ -1,5 +1,5 @@
-"""NIST P-256, P-384, P-521 point multiplication, native backend: thin wrappers over
-``ecp.c``.
+"""NIST P-256, P-384, P-521 point multiplication and ECDSA signing, native backend: thin
+wrappers over ``ecp.c``.
 
 Same names and signatures as the twin ``nocrypto._ref.ecp`` (the ``EcpKernel`` Protocol of
 ``nocrypto._backend``): points are SEC 1 uncompressed octet strings 0x04 || X || Y, scalars
@@ -12,7 +12,7 @@ from typing import Final
 
 from nocrypto._native._nocrypto import ffi, lib
 
-__all__ = ["ec_mul", "ec_mul_add", "ec_mul_base"]
+__all__ = ["ec_mul", "ec_mul_add", "ec_mul_base", "ecdsa_sign"]
 
 #: curve name -> (ecp.h curve id, coordinate and scalar length in bytes)
 _CURVES: Final = {"P-256": (0, 32), "P-384": (1, 48), "P-521": (2, 66)}
@@ -23,6 +23,7 @@ _buffer = ffi.buffer
 _mul = lib.nocrypto_ecp_mul
 _mul_base = lib.nocrypto_ecp_mul_base
 _mul_add = lib.nocrypto_ecp_mul_add
+_sign = lib.nocrypto_ecdsa_sign
 
 
 def _curve(curve: str) -> tuple[int, int]:
@@ -86,3 +87,20 @@ def ec_mul_add(curve: str, u1: bytes, u2: bytes, point: bytes) -> bytes | None:
     length = 1 + 2 * size
     out = _new("uint8_t[]", length)
     return _result(_mul_add(cid, out, length, a, b, size, pt, length), out, length, curve)
+
+
+def ecdsa_sign(curve: str, d: bytes, k: bytes, e: bytes) -> bytes | None:
+    """ECDSA r || s (SEC 1 4.1.3) for private key *d*, nonce *k* and hash value *e*, constant
+    time in all three; None when r = 0 or s = 0."""
+    cid, size = _curve(curve)
+    dd = _scalar(curve, d, size)
+    kk = _scalar(curve, k, size)
+    ee = _scalar(curve, e, size)
+    length = 2 * size
+    out = _new("uint8_t[]", length)
+    rc = _sign(cid, out, length, dd, kk, ee, size)
+    if rc == 1:
+        return bytes(_buffer(out, length))
+    if rc == 0:
+        return None
+    raise ValueError("ecp: bad arguments")  # pragma: no cover - checked above

@@ -41,6 +41,27 @@ int nocrypto_mp_mod_mul(uint8_t *out, const uint8_t *a, const uint8_t *b,
 int nocrypto_mp_mod_inverse(uint8_t *out, const uint8_t *a, const uint8_t *modulus,
                             size_t len);
 
+/*
+ * The RSA private operation by the CRT (RFC 8017 5.1.2, second form of the key), blinded and
+ * verified, with every secret in one call. With a = blind and ai = unblind (a = r^e and
+ * ai = r^-1 mod n for a secret random r, or both 1):
+ *   cb = c a mod n; m1 = cb^dP mod p; m2 = cb^dQ mod q; h = (m1 - m2) qInv mod p;
+ *   mb = m2 + q h; then the check mb^e = cb mod n (a fault in either half or in the
+ *   recombination fails it, Boneh-DeMillo-Lipton 1997), and out = mb ai mod n.
+ * Also blind_next = a^2 mod n, unblind_next = ai^2 mod n (the next blinding pair).
+ * c, blind, unblind, modulus, out, blind_next and unblind_next are len bytes; e is
+ * (e_bits + 7) / 8 bytes with e_bits its exact bit length (public, 1 <= e < n); p, dp, qInv
+ * are p_len bytes and q, dq are q_len bytes (p, q odd with a non-zero top limb; c, blind,
+ * unblind < n; dP, qInv < p; dQ < q). The exponentiations run over 64 * limbs bits of dP
+ * and dQ. Returns 0; 1 if the check failed (out is then all zero); -1 for bad sizes.
+ * Constant time in everything but len, p_len, q_len and e.
+ */
+int nocrypto_mp_rsa_crt(uint8_t *out, uint8_t *blind_next, uint8_t *unblind_next,
+                        const uint8_t *c, const uint8_t *blind, const uint8_t *unblind,
+                        const uint8_t *modulus, size_t len, const uint8_t *e, size_t e_bits,
+                        const uint8_t *p, const uint8_t *dp, const uint8_t *qinv, size_t p_len,
+                        const uint8_t *q, const uint8_t *dq, size_t q_len);
+
 /* --- limb level, for other C kernels ------------------------------------------------- */
 
 /* -n0^-1 mod 2^64 for an odd n0 (Newton iteration). */

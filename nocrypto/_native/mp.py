@@ -12,7 +12,7 @@ from typing import Final
 
 from nocrypto._native._nocrypto import ffi, lib
 
-__all__ = ["MAX_EXPONENT_BITS", "MAX_LIMBS", "mod_exp", "mod_inverse", "mod_mul"]
+__all__ = ["MAX_EXPONENT_BITS", "MAX_LIMBS", "mod_exp", "mod_inverse", "mod_mul", "rsa_crt"]
 
 #: 8192-bit moduli at most (nocrypto._backend.MAX_MODULUS_BITS), as in mp.h.
 MAX_LIMBS: Final = 128
@@ -25,6 +25,7 @@ _buffer = ffi.buffer
 _mod_exp = lib.nocrypto_mp_mod_exp
 _mod_mul = lib.nocrypto_mp_mod_mul
 _mod_inverse = lib.nocrypto_mp_mod_inverse
+_rsa_crt = lib.nocrypto_mp_rsa_crt
 
 
 def _size(modulus: int) -> int:
@@ -78,3 +79,59 @@ def mod_inverse(a: int, modulus: int) -> int:
     if _mod_inverse(out, x, modulus.to_bytes(size, "little"), size) != 0:
         raise ValueError("mp: bad sizes")  # pragma: no cover - checked above
     return int.from_bytes(_buffer(out, size), "little")
+
+
+def _check_crt(n: int, e: int, p: int, q: int, dp: int, dq: int, qinv: int) -> None:
+    """The preconditions of rsa_crt on the key (the same rules and words as the twin's)."""
+    if not (3 <= p < n and 3 <= q < n and p & q & 1):
+        raise ValueError("mp: p and q must be odd with 3 <= p, q < n")
+    if not 1 <= e < n:
+        raise ValueError("mp: e must satisfy 1 <= e < n")
+    if not (0 <= dp < p and 0 <= dq < q and 0 <= qinv < p):
+        raise ValueError("mp: dP, dQ and qInv must satisfy 0 <= dP < p, 0 <= dQ < q, 0 <= qInv < p")
+
+
+def rsa_crt(
+    c: int, blind: int, unblind: int, n: int, e: int, p: int, q: int, dp: int, dq: int, qinv: int
+) -> tuple[int, int, int] | None:
+    """The RSA private operation by the CRT, blinded and verified, in one C call: (m, blind^2,
+    unblind^2) with m = (c * blind)^d * unblind mod n, or None if m^e = c * blind failed
+    (``nocrypto._backend.MpKernel``). dP and dQ run over all 64 * limbs bits of p and q."""
+    size = _size(n)
+    x = _operand("c", c, n, size)
+    a = _operand("blind", blind, n, size)
+    ai = _operand("unblind", unblind, n, size)
+    _check_crt(n, e, p, q, dp, dq, qinv)
+    psize = ((p.bit_length() + 63) >> 6) << 3
+    qsize = ((q.bit_length() + 63) >> 6) << 3
+    e_bits = e.bit_length()
+    out = _new("uint8_t[]", 3 * size)
+    status = _rsa_crt(
+        out,
+        out + size,
+        out + 2 * size,
+        x,
+        a,
+        ai,
+        n.to_bytes(size, "little"),
+        size,
+        e.to_bytes((e_bits + 7) >> 3, "little"),
+        e_bits,
+        p.to_bytes(psize, "little"),
+        dp.to_bytes(psize, "little"),
+        qinv.to_bytes(psize, "little"),
+        psize,
+        q.to_bytes(qsize, "little"),
+        dq.to_bytes(qsize, "little"),
+        qsize,
+    )
+    if status < 0:
+        raise ValueError("mp: bad sizes")  # pragma: no cover - checked above
+    if status:
+        return None
+    raw = _buffer(out, 3 * size)
+    return (
+        int.from_bytes(raw[:size], "little"),
+        int.from_bytes(raw[size : 2 * size], "little"),
+        int.from_bytes(raw[2 * size :], "little"),
+    )

@@ -1,4 +1,5 @@
-"""Hash compression functions, pure-Python twin of ``nocrypto/_native/digest.c``.
+"""Hash compression functions, finalisation and HMAC, pure-Python twin of
+``nocrypto/_native/digest.c``.
 
 The executable specification of the C kernels: MD5 (RFC 1321, section 3.4), SHA-1
 (FIPS 180-4, 6.1.2), SHA-256 (6.2.2) and SHA-512 (6.4.2), each written step by step as the
@@ -7,6 +8,11 @@ standard gives it. Each function runs the compression function over every block 
 value serialised as the digest is: MD5 as little-endian 32-bit words, SHA-1 and SHA-256 as
 big-endian 32-bit words, SHA-512 as big-endian 64-bit words (16, 20, 32 and 64 bytes).
 SHA-224 and SHA-384 use the SHA-256 and SHA-512 functions (FIPS 180-4, 6.3 and 6.5).
+
+``hash_finish`` ends a hash: it pads the message (RFC 1321, 3.1-3.2; FIPS 180-4, 5.1) and
+runs the last compressions; ``hash_message`` is a whole hash; ``hmac`` is HMAC (RFC 2104;
+FIPS 198-1) over these functions, in one call. In C they spare short messages (HMACs in the
+TLS PRF and RFC 6979, hashes of short data) the cost of many calls into the kernel.
 
 The round constants are computed here from their definitions rather than copied, so that
 this module specifies them too (the C kernel has them as tables).
@@ -19,8 +25,19 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["md5_compress", "sha1_compress", "sha256_compress", "sha512_compress"]
+__all__ = [
+    "hash_finish",
+    "hash_message",
+    "hmac",
+    "md5_compress",
+    "sha1_compress",
+    "sha256_compress",
+    "sha512_compress",
+]
 
 Buffer = bytes | bytearray | memoryview
 
@@ -219,3 +236,155 @@ def sha512_compress(state: bytearray, blocks: Buffer) -> None:
         # 4. Compute the i-th intermediate hash value.
         h = [(x + y) & M64 for x, y in zip(h, (a, b, c, d, e, f, g, hh), strict=True)]
     state[:] = struct.pack(">8Q", *h)
+
+
+# --- the end of a hash, and HMAC ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Hash:
+    """What padding and HMAC need of a hash: its compression function, the widths of its
+    state, block and digest (RFC 1321, 3; FIPS 180-4, 1 and 5.3), its initial value
+    serialised as the state, and its message-length field."""
+
+    compress: Callable[[bytearray, Buffer], None]
+    state_size: int
+    block_size: int
+    digest_size: int
+    initial: bytes
+    #: 64 bits little-endian for MD5 (RFC 1321, 3.2); 64 or 128 bits big-endian for SHA
+    #: (FIPS 180-4, 5.1.1 and 5.1.2)
+    length_bytes: int
+    length_order: Literal["little", "big"]
+
+
+_HASHES: dict[str, _Hash] = {
+    # RFC 1321, 3.3: "word A: 01 23 45 67 ..." (low-order bytes first).
+    "md5": _Hash(
+        md5_compress, 16, 64, 16, bytes.fromhex("0123456789abcdeffedcba9876543210"), 8, "little"
+    ),
+    # FIPS 180-4, 5.3.1 - 5.3.5, H(0) as big-endian words; SHA-224 and SHA-384 keep the
+    # leftmost 224 and 384 bits of the final state (6.3 and 6.5).
+    "sha1": _Hash(
+        sha1_compress,
+        20,
+        64,
+        20,
+        bytes.fromhex("67452301efcdab8998badcfe10325476c3d2e1f0"),
+        8,
+        "big",
+    ),
+    "sha224": _Hash(
+        sha256_compress,
+        32,
+        64,
+        28,
+        bytes.fromhex("c1059ed8367cd5073070dd17f70e5939ffc00b316858151164f98fa7befa4fa4"),
+        8,
+        "big",
+    ),
+    "sha256": _Hash(
+        sha256_compress,
+        32,
+        64,
+        32,
+        bytes.fromhex("6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19"),
+        8,
+        "big",
+    ),
+    "sha384": _Hash(
+        sha512_compress,
+        64,
+        128,
+        48,
+        bytes.fromhex(
+            "cbbb9d5dc1059ed8629a292a367cd5079159015a3070dd17152fecd8f70e5939"
+            "67332667ffc00b318eb44a8768581511db0c2e0d64f98fa747b5481dbefa4fa4"
+        ),
+        16,
+        "big",
+    ),
+    "sha512": _Hash(
+        sha512_compress,
+        64,
+        128,
+        64,
+        bytes.fromhex(
+            "6a09e667f3bcc908bb67ae8584caa73b3c6ef372fe94f82ba54ff53a5f1d36f1"
+            "510e527fade682d19b05688c2b3e6c1f1f83d9abfb41bd6b5be0cd19137e2179"
+        ),
+        16,
+        "big",
+    ),
+}
+
+
+def _hash(name: str, algorithm: str) -> _Hash:
+    try:
+        return _HASHES[algorithm]
+    except KeyError:
+        raise ValueError(
+            f"{name}: unknown hash {algorithm!r} (md5, sha1, sha224, sha256, sha384, sha512)"
+        ) from None
+
+
+def _finish(h: _Hash, state: bytearray, tail: bytes, length: int) -> bytes:
+    """Pad and run the last compressions over a copy of *state*; the digest."""
+    # RFC 1321, 3.1-3.2 and FIPS 180-4, 5.1.1-5.1.2: the bit "1", then k zero bits with
+    # the padded length l + 1 + k = (block - length field) mod block, then the length l in
+    # bits. MD5 keeps "the low-order 64 bits" of it (RFC 1321, 3.2); for SHA the caller
+    # bounds the message (FIPS 180-4, 1: l < 2^64, or 2^128 for SHA-384 and SHA-512), so
+    # the low-order bits are all of them.
+    field = h.length_bytes
+    zeros = (-(len(tail) + 1 + field)) % h.block_size
+    bits = (8 * length) % (1 << (8 * field))
+    padded = tail + b"\x80" + bytes(zeros) + bits.to_bytes(field, h.length_order)
+    st = bytearray(state)
+    h.compress(st, padded)
+    return bytes(st[: h.digest_size])
+
+
+def hash_finish(algorithm: str, state: Buffer, tail: Buffer, length: int) -> bytes:
+    """The digest of a *length*-byte message: *state* is the chaining value after its whole
+    blocks (not modified), *tail* its last ``length % block_size`` bytes; pads with the
+    low-order 64 bits of the bit length (128 for SHA-384 and SHA-512) and runs the last
+    compressions (RFC 1321, 3.1-3.2; FIPS 180-4, 5.1)."""
+    h = _hash("hash_finish", algorithm)
+    st = bytearray(memoryview(state).cast("B"))
+    data = memoryview(tail).tobytes()
+    if len(st) != h.state_size:
+        raise ValueError(f"hash_finish: a {algorithm} state must be {h.state_size} bytes")
+    if type(length) is not int or length < 0 or length % h.block_size != len(data):
+        raise ValueError(f"hash_finish: tail must be the last length % {h.block_size} bytes")
+    return _finish(h, st, data, length)
+
+
+def _hash_all(h: _Hash, data: bytes) -> bytes:
+    """H(data): the initial value, the whole blocks, then the padding."""
+    st = bytearray(h.initial)
+    whole = len(data) - len(data) % h.block_size
+    h.compress(st, data[:whole])
+    return _finish(h, st, data[whole:], len(data))
+
+
+def hash_message(algorithm: str, message: Buffer) -> bytes:
+    """The digest of *message* with the hash *algorithm*, in one call."""
+    return _hash_all(_hash("hash_message", algorithm), memoryview(message).tobytes())
+
+
+def hmac(algorithm: str, key: Buffer, message: Buffer) -> bytes:
+    """HMAC(key, message) over the hash *algorithm* (RFC 2104; FIPS 198-1), in one call."""
+    h = _hash("hmac", algorithm)
+    k = memoryview(key).tobytes()
+    text = memoryview(message).tobytes()
+    block = h.block_size
+    # RFC 2104, 2 (FIPS 198-1, 4 steps 1-3): "Applications that use keys longer than B
+    # bytes will first hash the key using H"; then (1) "append zeros to the end of K to
+    # create a B byte string".
+    if len(k) > block:
+        k = _hash_all(h, k)
+    k0 = k.ljust(block, b"\x00")
+    # (2)-(4): H(K0 XOR ipad, text), ipad = the byte 0x36 repeated B times;
+    # (5)-(7): H(K0 XOR opad, inner), opad = the byte 0x5C repeated B times.
+    inner = _hash_all(h, bytes(b ^ 0x36 for b in k0) + text)
+    return _hash_all(h, bytes(b ^ 0x5C for b in k0) + inner)

@@ -22,7 +22,12 @@ This is the executable specification of the C kernel (the ``EcpKernel`` Protocol
   table t holds j * 2^(5*S*t) * G for j = 1..16, with S the comb spacing of the curve;
   S - 1 rounds of five doublings and one mixed addition per digit;
 - ``ec_mul_add``: u1*G + u2*P for signature verification, on public values: the comb for
-  u1*G, a width-5 NAF for u2*P, one addition.
+  u1*G, a width-5 NAF for u2*P, one addition;
+- ``ecdsa_sign``: the ECDSA signature of SEC 1 4.1.3 for a given nonce k: R = k*G over the
+  comb, r = x_R mod n, and s = k^-1 (e + r d) mod n with the inverse by ``inverse``;
+- ``inverse``: x^-1 modulo p or n by Bernstein and Yang's divsteps (safegcd), a fixed
+  number of steps for every x, the C kernel's constant-time inversion (which runs the same
+  steps in batches of 62 on the low bits of f and g).
 
 The C kernel keeps field elements in Montgomery form with 64-bit limbs; that is a
 representation, invisible in the results, so the twin computes with Python integers modulo p.
@@ -42,10 +47,13 @@ __all__ = [
     "add",
     "add_affine",
     "comb_table",
+    "divsteps",
     "double",
     "ec_mul",
     "ec_mul_add",
     "ec_mul_base",
+    "ecdsa_sign",
+    "inverse",
     "recode",
     "select",
     "select_affine",
@@ -312,7 +320,7 @@ INFINITY: Point = (0, 1, 0)
 
 def to_affine(c: CurveParams, p1: Point) -> Affine | None:
     """(X/Z, Y/Z), or None for the point at infinity (Z = 0). The C kernel inverts with
-    Fermat's Z^(p-2), which maps Z = 0 to 0 without a branch and reports the point at
+    ``inverse``'s divsteps, which map Z = 0 to 0 without a branch, and reports the point at
     infinity as a masked flag; here the result is public, and Python's inverse is faster."""
     x, y, z = p1
     if z == 0:
@@ -507,3 +515,53 @@ def ec_mul_add(curve: str, u1: bytes, u2: bytes, point: bytes) -> bytes | None:
             qx, qy, qz = odd[-d // 2]
             r = add(c, r, (qx, (c.p - qy) % c.p, qz))
     return _encode(c, add(c, r, _comb(c, k1)))
+
+
+def divsteps(bits: int) -> int:
+    """The number of divsteps ``inverse`` runs for a modulus of *bits* bits: Bernstein and
+    Yang's bound floor((49 d + 57) / 17) for d-bit inputs (d >= 46; "Fast constant-time gcd
+    computation and modular inversion", theorem 11.2), rounded up to whole batches of 62."""
+    return -(-((49 * bits + 57) // 17) // 62) * 62
+
+
+def inverse(x: int, m: int) -> int:
+    """x^-1 mod m for an odd modulus m > 1 and 0 <= x < m coprime to it (0 for x = 0), by
+    the divstep of Bernstein and Yang,
+
+        (delta, f, g) -> (1 - delta, g, (g - f) / 2)          if delta > 0 and g is odd,
+                         (1 + delta, f, (g + (g mod 2) f) / 2)  otherwise,
+
+    from (1, m, x), which reaches g = 0 and f = +-gcd(m, x) = +-1 within ``divsteps``
+    steps, whatever x. The coefficients d and e with d x = f and e x = g (mod m) follow
+    along (halving is multiplying by (m + 1) / 2), so that at the end x^-1 = d f. Every
+    step is computed with the same arithmetic whatever the bits of g (the choices are
+    products with 0 or 1), as the C kernel does with masks."""
+    half = (m + 1) // 2
+    delta, f, g, d, e = 1, m, x, 0, 1
+    for _ in range(divsteps(m.bit_length())):
+        odd = g & 1
+        swap = odd & (delta > 0)
+        # The first case as the second after (delta, f, g) -> (-delta, g, -f):
+        delta -= 2 * swap * delta
+        f, g = f + swap * (g - f), g - swap * (f + g)
+        d, e = d + swap * (e - d), e - swap * (d + e)
+        delta, g, e = 1 + delta, (g + odd * f) >> 1, (e + odd * d) * half % m
+    return d * f % m
+
+
+def ecdsa_sign(curve: str, d: bytes, k: bytes, e: bytes) -> bytes | None:
+    """The ECDSA signature r || s (SEC 1 4.1.3; FIPS 186-4 6.4) for the private key *d*, the
+    nonce *k* and the hash value *e* (the leftmost bits of the message hash, step 5), each
+    an octet string of the curve's length reduced modulo n; None when r = 0 or s = 0 (the
+    caller takes another nonce, steps 3 and 6)."""
+    c = _params(curve)
+    n = c.n
+    dd, kk, ee = _reduce(c, d), _reduce(c, k), _reduce(c, e)
+    # Steps 1-3: R = k G, r = x_R mod n (k = 0 gives the point at infinity, and r = 0).
+    affine = to_affine(c, _comb(c, kk))
+    r = 0 if affine is None else affine[0] % n
+    # Step 6: s = k^-1 (e + r d) mod n.
+    s = inverse(kk, n) * (ee + r * dd) % n
+    if r == 0 or s == 0:
+        return None
+    return r.to_bytes(c.size, "big") + s.to_bytes(c.size, "big")

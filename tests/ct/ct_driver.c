@@ -62,6 +62,44 @@ static void check_digest(void)
         hashes[i].f(state, blocks, sizeof blocks / hashes[i].block_len);
         PUBLIC(state, sizeof state);
     }
+    /* The one-call kernels: the state, tail, message and key are secret; lengths public.
+     * Tails that fit one padding block and tails that need two; keys shorter and longer
+     * than the block (hashed first). */
+    static const size_t digest_len[6] = {16, 20, 28, 32, 48, 64};
+    uint8_t key[200], out[64];
+    for (uint32_t id = NOCRYPTO_HASH_MD5; id <= NOCRYPTO_HASH_SHA512; id++) {
+        const size_t block = id >= NOCRYPTO_HASH_SHA384 ? 128 : 64;
+        const size_t tails[2] = {block / 2, block - 3};
+        for (size_t t = 0; t < 2; t++) {
+            fill(state, sizeof state, (uint8_t)(id + 10 * t));
+            SECRET(state, sizeof state);
+            SECRET(blocks, sizeof blocks);
+            int r = nocrypto_hash_finish(id, out, digest_len[id], state, blocks, tails[t], 0,
+                                         8 * (5 * block + tails[t]));
+            PUBLIC(&r, sizeof r);
+            PUBLIC(out, sizeof out);
+            if (r != 0) {
+                printf("hash_finish %u: returned %d\n", (unsigned)id, r);
+            }
+        }
+        SECRET(blocks, sizeof blocks);
+        int r1 = nocrypto_hash_message(id, out, digest_len[id], blocks, 3 * block + 7);
+        PUBLIC(out, sizeof out);
+        const size_t key_lens[3] = {0, 32, sizeof key};
+        int r2 = 0;
+        for (size_t k = 0; k < 3; k++) {
+            fill(key, sizeof key, (uint8_t)(id + 40 + k));
+            SECRET(key, sizeof key);
+            SECRET(blocks, sizeof blocks);
+            r2 |= nocrypto_hmac(id, out, digest_len[id], key, key_lens[k], blocks, 2 * block + 5);
+            PUBLIC(out, sizeof out);
+        }
+        PUBLIC(&r1, sizeof r1);
+        PUBLIC(&r2, sizeof r2);
+        if (r1 != 0 || r2 != 0) {
+            printf("hash_message / hmac %u: returned %d %d\n", (unsigned)id, r1, r2);
+        }
+    }
 }
 
 static void check_aes(void)
@@ -215,6 +253,51 @@ static void check_mp(void)
     if (r1 != 0 || r2 != 0 || r3 != 0) {
         printf("mp: returned %d %d %d\n", r1, r2, r3);
     }
+
+    /* The whole RSA-CRT private operation at RSA-2048's sizes (16-limb halves: the ADX
+     * path on the first pass). Everything but the sizes and e is secret, n included; the
+     * numbers are not a key, so the check fails (r4 = 1), which must not leak either. */
+    enum { NLEN = 256, HLEN = 128 };
+    static uint8_t c[NLEN], blind[NLEN], unblind[NLEN], n[NLEN], outs[3 * NLEN];
+    static uint8_t p[HLEN], q[HLEN], dp[HLEN], dq[HLEN], qinv[HLEN];
+    const uint8_t e[3] = {1, 0, 1}; /* 65537, public */
+    fill(c, NLEN, 64);
+    fill(blind, NLEN, 65);
+    fill(unblind, NLEN, 66);
+    fill(n, NLEN, 67);
+    fill(p, HLEN, 68);
+    fill(q, HLEN, 69);
+    fill(dp, HLEN, 70);
+    fill(dq, HLEN, 71);
+    fill(qinv, HLEN, 72);
+    n[0] |= 1;
+    n[NLEN - 1] |= 0x80;
+    p[0] |= 1;
+    p[HLEN - 1] |= 0xC0;
+    q[0] |= 1;
+    q[HLEN - 1] |= 0xC0;
+    c[NLEN - 1] &= 0x3F;
+    blind[NLEN - 1] &= 0x3F;
+    unblind[NLEN - 1] &= 0x3F;
+    dp[HLEN - 1] &= 0x3F;
+    dq[HLEN - 1] &= 0x3F;
+    qinv[HLEN - 1] &= 0x3F;
+    SECRET(c, NLEN);
+    SECRET(blind, NLEN);
+    SECRET(unblind, NLEN);
+    SECRET(n, NLEN);
+    SECRET(p, HLEN);
+    SECRET(q, HLEN);
+    SECRET(dp, HLEN);
+    SECRET(dq, HLEN);
+    SECRET(qinv, HLEN);
+    int r4 = nocrypto_mp_rsa_crt(outs, outs + NLEN, outs + 2 * NLEN, c, blind, unblind, n, NLEN,
+                                 e, 17, p, dp, qinv, HLEN, q, dq, HLEN);
+    PUBLIC(outs, sizeof outs);
+    PUBLIC(&r4, sizeof r4);
+    if (r4 < 0) {
+        printf("mp: rsa_crt returned %d\n", r4);
+    }
 }
 
 static void check_ecp(void)
@@ -234,6 +317,28 @@ static void check_ecp(void)
         PUBLIC(&r2, sizeof r2);
         if (r0 < 0 || r1 < 0 || r2 < 0) {
             printf("ecp %u: returned %d %d %d\n", (unsigned)curve, r0, r1, r2);
+        }
+        /* ECDSA signing: the private key d and the nonce k are secret, and so is the hash
+         * value e here (it is a function of the message). k = 0 too: the point at infinity
+         * and r = 0 take the same path. */
+        uint8_t d[66], k[66], e[66], sig[2 * 66];
+        fill(d, n, (uint8_t)(80 + curve));
+        fill(e, n, (uint8_t)(90 + curve));
+        for (int zero = 0; zero < 2; zero++) {
+            fill(k, n, (uint8_t)(100 + curve));
+            if (zero) {
+                memset(k, 0, n);
+            }
+            SECRET(d, n);
+            SECRET(k, n);
+            SECRET(e, n);
+            int r3 = nocrypto_ecdsa_sign(curve, sig, 2 * n, d, k, e, n);
+            PUBLIC(sig, sizeof sig);
+            PUBLIC(&r3, sizeof r3);
+            if (r3 != 1 - zero) {
+                printf("ecdsa %u: returned %d for %s k\n", (unsigned)curve, r3,
+                       zero ? "a zero" : "a nonzero");
+            }
         }
     }
 }

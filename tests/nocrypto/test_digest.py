@@ -7,12 +7,16 @@
   padding boundaries, input split across ``update`` calls, ``copy`` and repeated ``digest``.
 - Each C kernel against its pure-Python twin on random states and block counts, on the
   SHA-NI and the portable C paths, and the two C paths against each other.
+- The one-call kernels (``hash_finish``, ``hash_message``, ``hmac``): C and twin against
+  :mod:`hashlib` / :mod:`hmac`, C against the twin on random states and on lengths whose
+  bit count overflows the length field, both C paths; ``hashes.digest``.
 """
 
 from __future__ import annotations
 
 import array
 import hashlib
+import hmac as std_hmac
 import itertools
 import os
 from collections.abc import Callable, Iterator
@@ -351,21 +355,23 @@ def test_length_field_limits() -> None:
     # Unreachable by feeding data; set the count of bytes fed by hand. SHA's 64-bit
     # (128-bit) length field bounds the message (FIPS 180-4, 1); MD5 keeps the low-order
     # 64 bits of the bit length (RFC 1321, 3.2).
-    h = hashes.sha256()
-    h._length = 1 << 61  # 2^64 bits
+    # The count stays congruent to the buffered bytes modulo the block size, as the
+    # kernel's hash_finish requires.
+    h = hashes.sha256(b"x" * 63)
+    h._length = (1 << 61) + 63  # 2^64 + 504 bits
     with pytest.raises(OverflowError, match="too long"):
         h.digest()
-    h._length = (1 << 61) - 1
+    h._length = (1 << 61) - 1  # 2^64 - 8 bits: the largest message
     assert len(h.digest()) == 32
-    h512 = hashes.sha512()
-    h512._length = 1 << 125
+    h512 = hashes.sha512(b"x")
+    h512._length = (1 << 125) + 1
     with pytest.raises(OverflowError, match="too long"):
         h512.digest()
-    m = hashes.md5()
+    h512._length = (1 << 125) - 127
+    assert len(h512.digest()) == 64
+    m = hashes.md5(b"abc")
     m._length = (1 << 61) + 3  # 2^64 + 24 bits: the length field says 24 bits
-    n = hashes.md5()
-    n._length = 3
-    assert m.digest() == n.digest()
+    assert m.digest() == hashlib.md5(b"abc").digest()
 
 
 def test_repr_names_the_algorithm() -> None:
@@ -494,3 +500,163 @@ def test_twin_constants_from_their_definitions() -> None:
     assert ref_digest.SHA256_K[63] == 0xC67178F2
     assert ref_digest.SHA512_K[0] == 0x428A2F98D728AE22
     assert ref_digest.SHA512_K[79] == 0x6C44198C4A475817
+
+
+# -- the one-call kernels: hash_finish, hash_message, hmac -------------------------------------
+
+#: The chaining value's width for each hash (SHA-224 and SHA-384 keep the full width).
+STATE_SIZES = {"md5": 16, "sha1": 20, "sha224": 32, "sha256": 32, "sha384": 64, "sha512": 64}
+COMPRESS = {
+    "md5": "md5_compress",
+    "sha1": "sha1_compress",
+    "sha224": "sha256_compress",
+    "sha256": "sha256_compress",
+    "sha384": "sha512_compress",
+    "sha512": "sha512_compress",
+}
+#: H(0) of each hash, typed from RFC 1321 3.3 and FIPS 180-4 5.3 (serialised as the state).
+INITIAL = {
+    "md5": "0123456789abcdeffedcba9876543210",
+    "sha1": "67452301efcdab8998badcfe10325476c3d2e1f0",
+    "sha224": "c1059ed8367cd5073070dd17f70e5939ffc00b316858151164f98fa7befa4fa4",
+    "sha256": "6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19",
+    "sha384": "cbbb9d5dc1059ed8629a292a367cd5079159015a3070dd17152fecd8f70e5939"
+    "67332667ffc00b318eb44a8768581511db0c2e0d64f98fa747b5481dbefa4fa4",
+    "sha512": "6a09e667f3bcc908bb67ae8584caa73b3c6ef372fe94f82ba54ff53a5f1d36f1"
+    "510e527fade682d19b05688c2b3e6c1f1f83d9abfb41bd6b5be0cd19137e2179",
+}
+
+
+@st.composite
+def one_call_inputs(draw: st.DrawFn) -> tuple[str, bytes, bytes]:
+    """A hash name, a key (shorter and longer than the block) and a message of 0 to several
+    blocks, boundary lengths included."""
+    name = draw(st.sampled_from(NAMES))
+    key = draw(st.binary(max_size=300))
+    length = draw(st.one_of(st.sampled_from(BOUNDARY_LENGTHS), st.integers(0, 400)))
+    message = draw(st.binary(min_size=length, max_size=length))
+    return name, key, message
+
+
+def finish_from_blocks(module: ModuleType, name: str, message: bytes) -> bytes:
+    """hash_finish of *module* after its own compression of the whole blocks of *message*,
+    checking that the state is left as it was."""
+    block = hashes.PROPERTIES[name].block_size
+    whole = len(message) - len(message) % block
+    state = bytearray.fromhex(INITIAL[name])
+    getattr(module, COMPRESS[name])(state, message[:whole])
+    before = bytes(state)
+    result: bytes = module.hash_finish(name, state, message[whole:], len(message))
+    assert state == before
+    return result
+
+
+@settings(max_examples=60 if PYTHON_ONLY_RUN else 300, deadline=None)
+@given(one_call_inputs())
+def test_one_call_kernels_match_hashlib(inputs: tuple[str, bytes, bytes]) -> None:
+    name, key, message = inputs
+    expected = hashlib.new(name, message).digest()
+    mac = std_hmac.new(key, message, name).digest()
+    for module in kernel_modules():
+        assert module.hash_message(name, message) == expected
+        assert finish_from_blocks(module, name, message) == expected
+        assert module.hmac(name, key, message) == mac
+
+
+@st.composite
+def finish_inputs(draw: st.DrawFn, name: str) -> tuple[bytes, bytes, int]:
+    """Any chaining value of the hash *name*, a tail shorter than a block and a byte length
+    congruent to it, up to lengths whose bit count overflows a 64-bit (128-bit) field."""
+    size = STATE_SIZES[name]
+    block = hashes.PROPERTIES[name].block_size
+    state = draw(st.binary(min_size=size, max_size=size))
+    tail = draw(st.binary(max_size=block - 1))
+    blocks = draw(st.one_of(st.integers(0, 4), st.integers(0, 2**130)))
+    return state, tail, blocks * block + len(tail)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_call_native_matches_twin(name: str, hw_path: str) -> None:
+    native = native_digest()
+
+    @settings(max_examples=80, deadline=None)
+    @given(finish_inputs(name), st.binary(max_size=300), st.binary(max_size=400))
+    def check(inputs: tuple[bytes, bytes, int], key: bytes, message: bytes) -> None:
+        state, tail, length = inputs
+        assert native.hash_finish(name, state, tail, length) == ref_digest.hash_finish(
+            name, state, tail, length
+        )
+        assert native.hash_message(name, message) == ref_digest.hash_message(name, message)
+        assert native.hmac(name, key, message) == ref_digest.hmac(name, key, message)
+
+    check()
+
+
+def test_hash_finish_length_field() -> None:
+    # Only the low-order 64 bits of the bit length (128 for SHA-384/512) reach the padding
+    # (RFC 1321, 3.2; the SHA bound of FIPS 180-4, 1 is the caller's): a length that differs
+    # by 2^61 bytes (2^64 bits), or 2^125 (2^128 bits), pads alike.
+    for module in kernel_modules():
+        for name in NAMES:
+            block = hashes.PROPERTIES[name].block_size
+            shift = 125 if block == 128 else 61
+            state = bytes.fromhex(INITIAL[name])
+            short = module.hash_finish(name, state, b"abc", 3)
+            assert short == hashlib.new(name, b"abc").digest()
+            assert module.hash_finish(name, state, b"abc", (1 << shift) + 3) == short
+            assert module.hash_finish(name, state, b"abc", (1 << (shift - 1)) + 3) != short
+
+
+def test_one_call_kernels_validate_arguments() -> None:
+    for module in kernel_modules():
+        for name in NAMES:
+            size = STATE_SIZES[name]
+            block = hashes.PROPERTIES[name].block_size
+            state = bytes(size)
+            with pytest.raises(ValueError, match=f"state must be {size} bytes"):
+                module.hash_finish(name, bytes(size + 1), b"", 0)
+            for tail, length in [(b"", 1), (b"a", 0), (bytes(block), block), (b"", -block)]:
+                with pytest.raises(ValueError, match="tail must be the last"):
+                    module.hash_finish(name, state, tail, length)
+            # Any buffer; lengths in bytes, whatever the item size.
+            words = array.array("I", range(40))
+            assert module.hash_message(name, memoryview(words)) == hashlib.new(name, words).digest()
+            assert module.hash_message(name, bytearray(b"ab")) == hashlib.new(name, b"ab").digest()
+            assert module.hmac(name, bytearray(b"k"), memoryview(words)) == std_hmac.digest(
+                b"k", words, name
+            )
+            assert module.hash_finish(name, bytearray(state), memoryview(b"ab"), 2) == (
+                module.hash_finish(name, state, b"ab", 2)
+            )
+            with pytest.raises(TypeError):
+                module.hash_message(name, "text")
+            with pytest.raises(TypeError):
+                module.hmac(name, b"key", "text")
+        for bad in ["SHA256", "sha-256", "sha3_256", ""]:
+            with pytest.raises(ValueError, match="unknown hash"):
+                module.hash_message(bad, b"")
+            with pytest.raises(ValueError, match="unknown hash"):
+                module.hmac(bad, b"", b"")
+            with pytest.raises(ValueError, match="unknown hash"):
+                module.hash_finish(bad, bytes(32), b"", 0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("length", BOUNDARY_LENGTHS)
+def test_digest_function_matches_hashlib(name: str, length: int) -> None:
+    data = (bytes(range(256)) * 2)[:length]
+    expected = hashlib.new(name, data).digest()
+    assert hashes.digest(name, data) == expected
+    assert hashes.digest(name.upper(), bytearray(data)) == expected
+    assert hashes.digest(name, memoryview(data)) == expected
+
+
+def test_digest_function_rejects_bad_arguments() -> None:
+    with pytest.raises(TypeError, match="strings must be encoded"):
+        hashes.digest("sha256", "abc")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="buffer API"):
+        hashes.digest("sha256", 42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unsupported hash"):
+        hashes.digest("sha3_256", b"")
+    words = array.array("Q", [1, 2, 3])
+    assert hashes.digest("sha1", memoryview(words)) == hashlib.sha1(words).digest()

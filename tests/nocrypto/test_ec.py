@@ -665,6 +665,22 @@ def test_sign_rejections() -> None:
     assert key.sign_digest(digest) == key.sign_digest(digest, "sha384") == key.sign(b"m", "SHA-384")
 
 
+def test_sign_needs_no_randomness() -> None:
+    """The nonce is RFC 6979's and the kernel's arithmetic is constant time: no blinding, so
+    signing never calls the random source."""
+
+    def refuse(n: int) -> bytes:
+        raise AssertionError(f"ECDSA signing asked for {n} random bytes")
+
+    for curve in CURVES:
+        key = ECPrivateKey(curve, 0xC0FFEE)
+        signature = key.sign(b"message", random=refuse)
+        assert key.public_key().verify(signature, b"message")
+        assert key.sign_digest(bytes(32), "sha256", k=7, random=refuse) == key.sign_digest(
+            bytes(32), "sha256", k=7
+        )
+
+
 def test_sign_with_k_giving_s_zero() -> None:
     """s = k^-1 (e + r d) = 0 when e = -r d mod n: the explicit nonce is refused."""
     d, k = 2, 3
@@ -793,7 +809,7 @@ def test_sign_verify_round_trip(curve: Curve, seed: bytes, message: bytes, hash_
     public = key.public_key()
     signature = key.sign(message, hash_name)
     assert public.verify(signature, message, hash_name)
-    # Deterministic nonces; the blinding randomness does not change the signature.
+    # Deterministic nonces; the random source (unused by ECDSA) does not change the signature.
     assert key.sign(message, hash_name, random=rng.Fortuna(seed=b"other").generate) == signature
     assert not public.verify(signature, message + b"!", hash_name)
     r, s = signature

@@ -1,7 +1,9 @@
 """The NIST prime-curve kernel (``ecp``): curve constants, the generated C tables, the
 twin against an independent affine double-and-add, the C kernel against the twin
 (hypothesis, edge scalars 0, 1, n - 1, n, n + 1, 2^bits - 1 and the largest octet string,
-random points, the portable path too), and rejection tables for bad points and arguments."""
+random points, the portable path too), ECDSA signing (``ecdsa_sign``) against SEC 1 4.1.3
+computed with Python integers and that double-and-add, and rejection tables for bad points
+and arguments."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Kernel(Protocol):
     def ec_mul(self, curve: str, scalar: bytes, point: bytes) -> bytes | None: ...
     def ec_mul_base(self, curve: str, scalar: bytes) -> bytes | None: ...
     def ec_mul_add(self, curve: str, u1: bytes, u2: bytes, point: bytes) -> bytes | None: ...
+    def ecdsa_sign(self, curve: str, d: bytes, k: bytes, e: bytes) -> bytes | None: ...
 
 
 def native_kernel() -> Kernel:
@@ -409,6 +412,165 @@ def test_native_chained_multiplications(name: str) -> None:
     assert ref.ec_mul_base(name, scalar(c, total)) == point
 
 
+# --- ECDSA signing ------------------------------------------------------------------------
+
+
+def ecdsa_oracle(c: ref.CurveParams, d: int, k: int, e: int) -> bytes | None:
+    """SEC 1 4.1.3 steps 1-6 for a given nonce, independently of both kernels: R = k G by
+    the affine double-and-add, r = x_R mod n, s = k^-1 (e + r d) mod n with Python's
+    modular inverse (not Fermat's power); None when r = 0 or s = 0."""
+    n = c.n
+    point = affine_mul(c, k % n, (c.gx, c.gy))
+    if point is None:
+        return None
+    r = point[0] % n
+    s = pow(k % n, -1, n) * (e + r * d) % n
+    if r == 0 or s == 0:
+        return None
+    return scalar(c, r) + scalar(c, s)
+
+
+def sign_args(c: ref.CurveParams, d: int, k: int, e: int) -> tuple[str, bytes, bytes, bytes]:
+    return c.name, scalar(c, d), scalar(c, k), scalar(c, e)
+
+
+def s_zero_hash(c: ref.CurveParams, d: int, k: int) -> int:
+    """The hash value e = -r d mod n that makes s = 0 for the key d and nonce k."""
+    point = affine_mul(c, k % c.n, (c.gx, c.gy))
+    assert point is not None
+    return -(point[0] % c.n) * d % c.n
+
+
+def ecdsa_edge_cases(c: ref.CurveParams) -> list[tuple[int, int, int]]:
+    """(d, k, e): the nonce 0, n and n + 1 (reduced inside), d = 0, n - 1 and above n,
+    e = 0, n - 1, n and the largest octet string, and an e that makes s = 0."""
+    top = 2 ** (8 * c.size) - 1
+    d, k, e = 0x1234567, 0xC0FFEE, 0xABCDEF
+    rows = [
+        (d, 0, e),
+        (d, c.n, e),
+        (d, 1, e),
+        (d, c.n + 1, e),
+        (d, c.n - 1, e),
+        (0, k, e),
+        (c.n - 1, k, e),
+        (c.n + 5, k, e),
+        (d, k, 0),
+        (d, k, c.n - 1),
+        (d, k, c.n),
+        (d, k, top),
+        (top, top, top),
+        (d, k, s_zero_hash(c, d, k)),
+    ]
+    return [row for row in rows if max(row) <= top]
+
+
+def inversion_probes(m: int) -> list[int]:
+    """Inputs for the inversion modulo m: 0, 1, 2, m - 1, m - 2, (m +- 1) / 2, the powers of
+    two below m and m minus each, runs of ones, and Fibonacci numbers (consecutive ones are
+    Euclid's worst case)."""
+    bits = m.bit_length()
+    probes = [0, 1, 2, 3, m - 1, m - 2, (m + 1) // 2, (m - 1) // 2]
+    probes += [1 << i for i in range(bits - 1)]
+    probes += [m - (1 << i) for i in range(bits - 1)]
+    probes += [(1 << i) - 1 for i in range(2, bits)]
+    a, b = 1, 2
+    while b < m:
+        probes.append(b)
+        a, b = b, a + b
+    return probes
+
+
+def test_twin_inverse() -> None:
+    """The twin's divsteps against Python's modular inverse, modulo p and n of each curve;
+    the step count covers Bernstein and Yang's bound."""
+    assert [ref.divsteps(bits) for bits in (256, 384, 521)] == [744, 1116, 1550]
+    for name in NAMES:
+        c = ref.CURVES[name]
+        for m in (c.p, c.n):
+            bits = m.bit_length()
+            assert ref.divsteps(bits) >= (49 * bits + 57) // 17
+            probes = inversion_probes(m)
+            if name != "P-256" or PYTHON_ONLY_RUN:  # a sample: the twin takes ~1 ms each
+                probes = probes[:8] + probes[8::97]
+            for x in probes:
+                assert ref.inverse(x, m) == (pow(x, -1, m) if x else 0), (name, x)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_native_inverse_modulo_n(native: Kernel, name: str) -> None:
+    """With d = 0 and e = 1, ecdsa_sign's s is k^-1 mod n: the kernel's constant-time
+    inversion (safegcd) probed directly, on every probe input."""
+    c = ref.CURVES[name]
+    for k in inversion_probes(c.n):
+        signature = native.ecdsa_sign(*sign_args(c, 0, k, 1))
+        if k == 0:
+            assert signature is None
+            continue
+        assert signature is not None
+        assert int.from_bytes(signature[c.size :], "big") == pow(k, -1, c.n), k
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ecdsa_sign_edge_cases(name: str) -> None:
+    c = ref.CURVES[name]
+    for d, k, e in ecdsa_edge_cases(c):
+        expected = ecdsa_oracle(c, d % c.n, k, e % c.n)
+        for which, kernel in kernels():
+            assert kernel.ecdsa_sign(*sign_args(c, d, k, e)) == expected, (which, d, k, e)
+    # The nonces 0 and n give the point at infinity (r = 0); e = -r d gives s = 0.
+    assert ecdsa_oracle(c, 5, 0, 1) is None
+    assert ecdsa_oracle(c, 5, 7, s_zero_hash(c, 5, 7)) is None
+
+
+@settings(max_examples=6, deadline=None)
+@given(data=st.data())
+def test_twin_ecdsa_sign_against_oracle(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(NAMES))
+    c = ref.CURVES[name]
+    d = data.draw(st.integers(1, c.n - 1))
+    k = data.draw(st.integers(1, c.n - 1))
+    e = data.draw(st.integers(0, 2 ** (8 * c.size) - 1))
+    assert ref.ecdsa_sign(*sign_args(c, d, k, e)) == ecdsa_oracle(c, d, k, e % c.n)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_native_ecdsa_sign_matches_twin(native: Kernel, name: str) -> None:
+    c = ref.CURVES[name]
+
+    @settings(max_examples=25, deadline=None)
+    @given(d=scalars(name), k=scalars(name), e=scalars(name))
+    def check(d: bytes, k: bytes, e: bytes) -> None:
+        assert native.ecdsa_sign(name, d, k, e) == ref.ecdsa_sign(name, d, k, e)
+
+    check()
+    # And a few against the independent oracle, on this hardware path.
+    for i in range(3):
+        d, k, e = (int.from_bytes(os.urandom(c.size), "big") for _ in range(3))
+        d, k = d % (c.n - 1) + 1, k % (c.n - 1) + 1
+        assert native.ecdsa_sign(*sign_args(c, d, k, e)) == ecdsa_oracle(c, d, k, e % c.n), i
+
+
+def test_ecdsa_sign_verifies() -> None:
+    """A signature from each kernel verifies by SEC 1 4.1.4 through ec_mul_add."""
+    for name in NAMES:
+        c = ref.CURVES[name]
+        d, k, e = 0x5EC1, 0x4B1D, 0xE0
+        q = ref.ec_mul_base(name, scalar(c, d))
+        assert q is not None
+        for _, kernel in kernels():
+            signature = kernel.ecdsa_sign(*sign_args(c, d, k, e))
+            assert signature is not None
+            r, s = (
+                int.from_bytes(signature[: c.size], "big"),
+                int.from_bytes(signature[c.size :], "big"),
+            )
+            w = pow(s, -1, c.n)
+            point = kernel.ec_mul_add(name, scalar(c, e * w % c.n), scalar(c, r * w % c.n), q)
+            assert point is not None
+            assert int.from_bytes(point[1 : 1 + c.size], "big") % c.n == r
+
+
 # --- rejection tables (both backends) ------------------------------------------------------
 
 
@@ -480,6 +642,11 @@ def test_bad_arguments_rejected() -> None:
         (lambda m: m.ec_mul("P-256", bytes(64), g), "scalar must be 32 bytes"),
         (lambda m: m.ec_mul_add("P-256", bytes(32), bytes(31), g), "scalar must be 32 bytes"),
         (lambda m: m.ec_mul("P-384", bytes(48), g), "must be 0x04 || X || Y"),
+        (lambda m: m.ecdsa_sign("P-224", bytes(28), bytes(28), bytes(28)), "unknown curve"),
+        (lambda m: m.ecdsa_sign("P-256", bytes(31), bytes(32), bytes(32)), "must be 32 bytes"),
+        (lambda m: m.ecdsa_sign("P-256", bytes(32), bytes(33), bytes(32)), "must be 32 bytes"),
+        (lambda m: m.ecdsa_sign("P-256", bytes(32), bytes(32), bytes(64)), "must be 32 bytes"),
+        (lambda m: m.ecdsa_sign("P-521", bytes(66), bytes(66), bytes(64)), "must be 66 bytes"),
     ]
     for _, kernel in kernels():
         for call, fragment in calls:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac as std_hmac
 import itertools
+import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -133,6 +135,63 @@ def test_copy_is_independent(name: str, key: bytes, data: bytes, extra: bytes) -
     assert clone.digest() == std_hmac.new(key, data + extra + b"!", name).digest()
 
 
+@FEW
+@given(
+    st.sampled_from(NAMES),
+    keys(),
+    split_messages(),
+    st.integers(0, 200),
+    st.binary(max_size=100),
+)
+def test_streaming_past_the_one_shot_limit(
+    name: str, key: bytes, message: tuple[bytes, list[bytes]], limit: int, extra: bytes
+) -> None:
+    """With the one-shot limit lowered, updates cross it anywhere: the MAC switches from
+    one kernel call to streaming hashes mid-way without changing, and copies made before
+    and after the switch stay independent."""
+    data, pieces = message
+    with mock.patch.object(hmac, "ONE_SHOT_LIMIT", limit):
+        mac = hmac.new(key, pieces[0], name)
+        fed = pieces[0]
+        copies = []
+        for piece in pieces[1:]:
+            copies.append((mac.copy(), fed))
+            mac.update(memoryview(piece))
+            fed += piece
+        assert mac.digest() == std_hmac.new(key, data, name).digest()
+        for clone, prefix in copies:
+            clone.update(extra)
+            assert clone.digest() == std_hmac.new(key, prefix + extra, name).digest()
+        mac.update(extra)
+        assert mac.digest() == std_hmac.new(key, data + extra, name).digest()
+
+
+def test_one_shot_limit_covers_a_tls_record() -> None:
+    # A TLS record MAC covers seq_num (8), the header (5) and up to 2^14 bytes of data
+    # (RFC 5246, 6.2.3.1): fed in any pieces, it stays one kernel call.
+    assert hmac.ONE_SHOT_LIMIT >= 8 + 5 + 2**14
+    key = os.urandom(32)
+    data = os.urandom(hmac.ONE_SHOT_LIMIT + 100)
+    mac = hmac.new(key, digestmod="sha256")
+    for start in range(0, len(data), 5000):
+        mac.update(data[start : start + 5000])
+    assert mac.digest() == std_hmac.new(key, data, "sha256").digest()
+    assert hmac.digest(key, data, "sha256") == std_hmac.digest(key, data, "sha256")
+
+
+def test_mutable_input_is_copied() -> None:
+    data = bytearray(b"a" * 10)
+    mac = hmac.new(b"key", data, "sha256")
+    data[:] = b"b" * 10
+    assert mac.digest() == std_hmac.new(b"key", b"a" * 10, "sha256").digest()
+    mac.update(data)
+    data[:] = b"c" * 10
+    clone = mac.copy()
+    mac.update(b"!")
+    assert clone.digest() == std_hmac.new(b"key", b"a" * 10 + b"b" * 10, "sha256").digest()
+    assert mac.digest() == std_hmac.new(b"key", b"a" * 10 + b"b" * 10 + b"!", "sha256").digest()
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_long_keys_are_hashed_first(name: str) -> None:
     # RFC 2104, 2: a key longer than B bytes is replaced by H(key); one of exactly B bytes
@@ -207,11 +266,16 @@ def test_key_must_be_bytes_like(bad: object) -> None:
 
 def test_key_and_message_accept_buffers() -> None:
     expected = std_hmac.new(b"key", b"message", "sha1").digest()
+    assert hmac.digest(bytearray(b"key"), memoryview(b"message"), "SHA-1") == expected
     assert hmac.new(bytearray(b"key"), memoryview(b"message"), "sha1").digest() == expected
     assert hmac.new(memoryview(b"key"), bytearray(b"message"), "sha1").digest() == expected
 
 
 def test_message_must_be_bytes_like() -> None:
+    with pytest.raises(TypeError, match="strings must be encoded"):
+        hmac.digest(b"key", "message", "sha256")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="buffer API"):
+        hmac.digest(b"key", 42, "sha256")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="strings must be encoded"):
         hmac.new(b"key", "message", "sha256")  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="strings must be encoded"):

@@ -26,6 +26,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from math import gcd
 from pathlib import Path
@@ -658,32 +659,80 @@ def test_blinding_gives_the_unblinded_result(key: rsa.RSAPrivateKey, x: int) -> 
 
 
 def test_blinding_pair_is_renewed(key: rsa.RSAPrivateKey) -> None:
-    """A fresh pair, then its squares, then a fresh pair after BLINDING_USES operations."""
+    """A fresh pair (r^e, r^-1), then its squares after each operation, then a fresh pair
+    after BLINDING_USES operations; each operation gives the unblinded result."""
     nums = key.private_numbers
     n, e = nums.n, nums.e
-    key._blinding = None
-    a0, ai0 = key._next_blinding(rng.generate)
-    assert a0 * pow(ai0, e, n) % n == 1  # a = r^e, ai = r^-1
-    a1, ai1 = key._next_blinding(rng.generate)
-    assert (a1, ai1) == (a0 * a0 % n, ai0 * ai0 % n)
+    key._blindings.clear()
+    c = 0x1234567 % n
+    plain = pow(c, nums.d, n)
+    assert key._rsadp(c, rng.generate) == plain
+    (state,) = key._blindings
+    a1, ai1 = state.a, state.ai
+    assert a1 * pow(ai1, e, n) % n == 1  # the square of (r^e, r^-1) is (s^e, s^-1), s = r^2
+    assert state.uses == rsa.BLINDING_USES - 1
+    assert key._rsadp(c, rng.generate) == plain
+    (state,) = key._blindings
+    assert (state.a, state.ai) == (a1 * a1 % n, ai1 * ai1 % n)
     for _ in range(rsa.BLINDING_USES - 2):
-        key._next_blinding(rng.generate)
-    a2, ai2 = key._next_blinding(rng.generate)
-    assert a2 * pow(ai2, e, n) % n == 1
-    assert a2 != pow(a0, 1 << (rsa.BLINDING_USES), n)
+        assert key._rsadp(c, rng.generate) == plain
+    assert key._blindings == []  # used up: dropped
+    assert key._rsadp(c, rng.generate) == plain
+    (state,) = key._blindings
+    assert state.a * pow(state.ai, e, n) % n == 1
+    assert state.a != pow(a1, 1 << (rsa.BLINDING_USES - 1), n)  # a fresh r
+    assert state.uses == rsa.BLINDING_USES - 1
+
+
+def test_blinding_pair_from_another_process_is_dropped(key: rsa.RSAPrivateKey) -> None:
+    """A pair made before a fork (another pid) is never used by the child."""
+    nums = key.private_numbers
+    c = 0x7654321 % nums.n
+    key._blindings.clear()
+    assert key._rsadp(c, rng.generate) == pow(c, nums.d, nums.n)
+    (state,) = key._blindings
+    state.pid = -1
+    old = state.a
+    assert key._rsadp(c, rng.generate) == pow(c, nums.d, nums.n)
+    (state,) = key._blindings
+    assert state.pid != -1 and state.a != old * old % nums.n
+
+
+def test_concurrent_private_operations_share_a_key(key: rsa.RSAPrivateKey) -> None:
+    """Threads signing with one key at once (the kernel releases the GIL): every signature
+    verifies, and at most one pair per thread is kept."""
+    pub = key.public_key()
+    key._blindings.clear()
+    messages = [bytes([i]) * 10 for i in range(4)]
+    results: dict[int, list[bytes]] = {}
+
+    def work(i: int) -> None:
+        results[i] = [key.sign(messages[i] + bytes([j])) for j in range(6)]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, sigs in results.items():
+        for j, sig in enumerate(sigs):
+            assert pub.verify(sig, messages[i] + bytes([j]))
+    assert sorted(results) == [0, 1, 2, 3]
+    assert 1 <= len(key._blindings) <= 4
 
 
 class FaultyKernel:
-    """The real kernel, but every exponentiation modulo *victim* has its low bit flipped
-    (a fault in one CRT half, as in Boneh-DeMillo-Lipton)."""
+    """The real kernel, but the private operation runs with a fault in one CRT half (the
+    exponent of the half modulo *victim* has its bit 1 flipped, as a glitch in that
+    exponentiation would) or in the recombination (qInv): the kernel's own check must refuse
+    to release the result (Boneh-DeMillo-Lipton)."""
 
-    def __init__(self, victim: int) -> None:
+    def __init__(self, victim: int | None) -> None:
         self.victim = victim
         self.real = _backend.mp()
 
     def mod_exp(self, base: int, exponent: int, modulus: int, exponent_bits: int) -> int:
-        out = self.real.mod_exp(base, exponent, modulus, exponent_bits)
-        return out ^ 1 if modulus == self.victim else out
+        return self.real.mod_exp(base, exponent, modulus, exponent_bits)
 
     def mod_mul(self, a: int, b: int, modulus: int) -> int:
         return self.real.mod_mul(a, b, modulus)
@@ -691,15 +740,36 @@ class FaultyKernel:
     def mod_inverse(self, a: int, modulus: int) -> int:
         return self.real.mod_inverse(a, modulus)
 
+    def rsa_crt(
+        self,
+        c: int,
+        blind: int,
+        unblind: int,
+        n: int,
+        e: int,
+        p: int,
+        q: int,
+        dp: int,
+        dq: int,
+        qinv: int,
+    ) -> tuple[int, int, int] | None:
+        if self.victim == p:
+            dp ^= 2
+        elif self.victim == q:
+            dq ^= 2
+        else:
+            qinv ^= 1
+        return self.real.rsa_crt(c, blind, unblind, n, e, p, q, dp, dq, qinv)
 
-@pytest.mark.parametrize("half", ["p", "q"])
+
+@pytest.mark.parametrize("half", ["p", "q", "recombination"])
 def test_fault_in_a_crt_half_is_caught(
     key: rsa.RSAPrivateKey, half: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pub = key.public_key()
     ct_oaep = pub.encrypt(b"secret")
     ct_tls = pub.encrypt(b"P" * 48, padding="pkcs1v15")
-    victim = getattr(key.private_numbers, half)
+    victim = getattr(key.private_numbers, half, None)
     monkeypatch.setattr(rsa, "_mp", lambda: FaultyKernel(victim))
     for padding in ("pkcs1v15", "pss"):
         with pytest.raises(ValueError, match="fault"):
