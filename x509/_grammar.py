@@ -842,3 +842,52 @@ CertificationRequestG = asn1.encoded(
 )
 # RFC 2985 5.4.2: the extensionRequest attribute carries Extensions.
 ExtensionRequest = Extensions
+
+
+# ============================================================================================
+# Additions used by the x509 package
+# ============================================================================================
+
+# RFC 5280 4.2.1.8: SubjectDirectoryAttributes ::= SEQUENCE SIZE (1..MAX) OF Attribute
+SubjectDirectoryAttributes = asn1.size(asn1.sequence_of(AttributeG), min=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DSAPrivateKeyOpenSSL:
+    """OpenSSL's traditional "DSA PRIVATE KEY": SEQUENCE { version 0, p, q, g, y, x }."""
+
+    version: int
+    p: int
+    q: int
+    g: int
+    y: int
+    x: int
+
+
+DSAPrivateKeyOpenSSLG = _record(
+    DSAPrivateKeyOpenSSL,
+    asn1.sequence(
+        ("version", asn1.integer),
+        ("p", asn1.integer),
+        ("q", asn1.integer),
+        ("g", asn1.integer),
+        ("y", asn1.integer),
+        ("x", asn1.integer),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedPrivateKeyInfo:
+    """RFC 5958 section 3 (PKCS #8 EncryptedPrivateKeyInfo)."""
+
+    encryption_algorithm: AlgorithmIdentifier
+    encrypted_data: bytes
+
+
+EncryptedPrivateKeyInfoG = _record(
+    EncryptedPrivateKeyInfo,
+    asn1.sequence(
+        ("encryptionAlgorithm", AlgorithmIdentifierG), ("encryptedData", asn1.octet_string)
+    ),
+)
