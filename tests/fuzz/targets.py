@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import asn1
+import x509
 from asn1._tree import parse
 from tests.asn1.modules import rfc5280
 
@@ -61,10 +62,28 @@ def asn1_pem(data: bytes) -> None:
         asn1.pem.decode(data)
 
 
+def x509_certificate(data: bytes) -> None:
+    try:
+        cert = x509.Certificate.from_der(data)
+        # Everything a validator reads: names, dates, every extension typed, the key.
+        names = (str(cert.subject), str(cert.issuer))
+        constraints = cert.extensions.basic_constraints
+        fingerprint = cert.public_key_info.fingerprint()
+        extensions = list(cert.extensions)
+    except x509.DecodeError:
+        return
+    assert all(isinstance(n, str) for n in names)
+    assert constraints is None or isinstance(constraints, x509.BasicConstraints)
+    assert len(fingerprint) == 32 and len(extensions) <= 64
+    assert cert.not_before.tzinfo is not None
+    assert x509.Certificate.from_der(cert.der) == cert
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "asn1_certificate_der": asn1_certificate_der,
     "asn1_certificate_ber": asn1_certificate_ber,
     "asn1_extensions": asn1_extensions,
     "asn1_tree": asn1_tree,
     "asn1_pem": asn1_pem,
+    "x509_certificate": x509_certificate,
 }
