@@ -89,8 +89,13 @@ def bench_asn1_certificate() -> list[str]:
 
 
 from bench.crypto import bench_symmetric  # noqa: E402
+from bench.pk import bench_public_key  # noqa: E402
 
-BENCHMARKS: tuple[Callable[[], list[str]], ...] = (bench_asn1_certificate, bench_symmetric)
+BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
+    bench_asn1_certificate,
+    bench_symmetric,
+    bench_public_key,
+)
 
 
 def main() -> None:
