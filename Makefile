@@ -27,11 +27,13 @@ venv: $(STAMP)
 # (PEP 660, setuptools>=64) builds the cffi extension in place, next to
 # build.py; the last step checks that, from the repository root, so a build
 # that lands elsewhere fails here rather than in the tests.  openssl is a test
-# oracle (DESIGN.md, Testing); valgrind runs `make ct`.
+# oracle (DESIGN.md, Testing); valgrind runs `make ct`; libotr (libotr5-dev) is the OTR
+# interop peer (tests/interop/libotr.py).
 $(STAMP): pyproject.toml setup.py $(NATIVE_INPUTS)
 	@missing=""; \
 	  command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	  command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	  [ -e /usr/include/libotr/proto.h ] || missing="$$missing libotr5-dev"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing with apt-get:$$missing"; \
 	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -56,7 +58,9 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(VPY) -m asn1 dump vectors/x509/demo-cert.pem
 
+# The bench extra (pyproject.toml) holds the reference implementations measured against.
 bench: $(STAMP)
+	$(VPY) -m pip install -q $$($(VPY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))")
 	$(VPY) bench/run.py
 
 fuzz: $(STAMP)
