@@ -101,6 +101,10 @@ def validate(
     if mailbox is not None and not _has_mailbox(leaf, mailbox):
         return False
     for kind, value in expected_peer_names if validation_kind == "CLIENT" else ():
+        if kind == "RFC822":
+            if not _has_mailbox(leaf, value):
+                return False
+            continue
         if kind not in ("DNS", "IP"):
             return None
         if not isinstance(
