@@ -32,13 +32,22 @@ fragments (sent at ``max_message_size`` and reassembled with a bound); the AKE (
 D-H Key, Reveal Signature, Signature) with instance tags, DSA-1024 keys, the SSID and
 fingerprints; data messages (AES-128-CTR, SHA-1 HMAC, key rotation, MAC key revelation,
 counter replay check, TLVs, the extra symmetric key); SMP with and without a question
-(``otr._smp``); the policies of the specification.
+(``otr._smp``); the policies of the specification. Long-term keys in libotr's private-key
+file format: :func:`read_private_keys`, :func:`write_private_keys`,
+:func:`generate_account_key` (:class:`AccountKey`, :class:`KeyFileError`).
 
 Depends on ``nocrypto`` only.
 """
 
 from __future__ import annotations
 
+from otr._keyfile import (
+    AccountKey,
+    KeyFileError,
+    generate_account_key,
+    read_private_keys,
+    write_private_keys,
+)
 from otr._session import (
     Output,
     Session,
@@ -66,11 +75,13 @@ from otr.events import (
 from otr.policy import Policy
 
 __all__ = [
+    "AccountKey",
     "ErrorReceived",
     "Event",
     "ExtraSymmetricKey",
     "GoneInsecure",
     "GoneSecure",
+    "KeyFileError",
     "Output",
     "Policy",
     "SMPRequested",
@@ -79,14 +90,17 @@ __all__ = [
     "Warning",
     "end",
     "fingerprint",
+    "generate_account_key",
     "handle",
     "human_fingerprint",
     "query",
+    "read_private_keys",
     "send",
     "smp_abort",
     "smp_respond",
     "smp_start",
     "use_extra_key",
+    "write_private_keys",
 ]
 
 
