@@ -5,9 +5,12 @@ depth of the certificate at fault; plus authenticators and hostile input."""
 from __future__ import annotations
 
 import ipaddress
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -607,6 +610,73 @@ def c_explicit_policy_other() -> Case:
     return Case(leaf(inter, "inter", policies=(other,)), [inter], [root])
 
 
+POLICY_B = OID("2.16.840.1.114412.9.2")
+ANY = OID("2.5.29.32.0")
+EXPLICIT = x509.Extension.of(x509.PolicyConstraints(require_explicit_policy=0))
+
+
+def _policy_chain(
+    inter_policies: tuple[OID, ...],
+    inter_extensions: tuple[x509.Extension, ...],
+    leaf_policies: tuple[OID, ...],
+    second: tuple[tuple[OID, ...], tuple[x509.Extension, ...]] | None = None,
+) -> Case:
+    """root -> inter [-> inter2] -> leaf with the given policies and extensions."""
+    root = ca("root")
+    inter = ca("inter", root, "root", policies=inter_policies, extensions=inter_extensions)
+    chain, issuer, issuer_key = [inter], inter, "inter"
+    if second is not None:
+        inter2 = ca("inter2", inter, "inter", policies=second[0], extensions=second[1])
+        chain.insert(0, inter2)
+        issuer, issuer_key = inter2, "inter2"
+    return Case(leaf(issuer, issuer_key, policies=leaf_policies), chain, [root])
+
+
+def c_policy_any_expands() -> Case:
+    """6.1.3 (d)(1)(ii): an anyPolicy node above lets the leaf's policy through."""
+    return _policy_chain((ANY,), (EXPLICIT,), (POLICY_A,))
+
+
+def c_policy_inhibit_any() -> Case:
+    """6.1.4 (j): inhibitAnyPolicy 0 in inter: inter2's anyPolicy no longer counts."""
+    inhibit = x509.Extension.of(x509.InhibitAnyPolicy(skip_certs=0))
+    return _policy_chain((ANY,), (EXPLICIT, inhibit), (POLICY_A,), second=((ANY,), ()))
+
+
+def c_policy_any_not_inhibited() -> Case:
+    return _policy_chain((ANY,), (EXPLICIT,), (POLICY_A,), second=((ANY,), ()))
+
+
+def c_policy_mapping() -> Case:
+    """6.1.4 (b): inter maps A (its domain) to B (the subject's): a leaf with B is valid."""
+    mapping = x509.Extension.of(
+        x509.PolicyMappings(mappings=(x509.PolicyMapping(POLICY_A, POLICY_B),))
+    )
+    return _policy_chain((POLICY_A,), (EXPLICIT,), (POLICY_B,), second=((POLICY_A,), (mapping,)))
+
+
+def c_policy_mapping_inhibited() -> Case:
+    """inhibitPolicyMapping 0 in inter: inter2's mapping deletes A instead of mapping it."""
+    mapping = x509.Extension.of(
+        x509.PolicyMappings(mappings=(x509.PolicyMapping(POLICY_A, POLICY_B),))
+    )
+    inhibit = x509.Extension.of(
+        x509.PolicyConstraints(require_explicit_policy=0, inhibit_policy_mapping=0)
+    )
+    return _policy_chain((POLICY_A,), (inhibit,), (POLICY_B,), second=((POLICY_A,), (mapping,)))
+
+
+def c_policy_mapping_any() -> Case:
+    """6.1.4 (a): a mapping to or from anyPolicy is refused."""
+    mapping = x509.Extension.of(x509.PolicyMappings(mappings=(x509.PolicyMapping(ANY, POLICY_B),)))
+    return _policy_chain((ANY,), (), (POLICY_B,), second=((ANY,), (mapping,)))
+
+
+def c_policy_not_required() -> Case:
+    """Without requireExplicitPolicy, a leaf outside the tree is still valid."""
+    return _policy_chain((POLICY_A,), (), (POLICY_B,))
+
+
 def c_leaf_ca() -> Case:
     """RFC 5280 4.2.1.9 lets the last certificate be a CA certificate."""
     root = ca("root")
@@ -716,6 +786,13 @@ TABLE: list[tuple[Builder, type[x509.ValidationError] | None, int | None]] = [
     (c_explicit_policy_missing, x509.PolicyViolation, None),
     (c_explicit_policy_present, None, None),
     (c_explicit_policy_other, x509.PolicyViolation, None),
+    (c_policy_any_expands, None, None),
+    (c_policy_inhibit_any, x509.PolicyViolation, 1),
+    (c_policy_any_not_inhibited, None, None),
+    (c_policy_mapping, None, None),
+    (c_policy_mapping_inhibited, x509.PolicyViolation, 0),
+    (c_policy_mapping_any, x509.PolicyViolation, 1),
+    (c_policy_not_required, None, None),
     (c_leaf_ca, None, None),
     (c_leaf_ca_without_keycertsign, x509.InvalidCertificate, 0),
     (c_cn_not_in_san, x509.InvalidCertificate, 0),
@@ -846,3 +923,45 @@ def test_many_same_named_candidates_are_bounded() -> None:
     assert isinstance(result, x509.Ok)
     result = x509.validate(lf, fakes, [root], time=NOW, host="www.example.com")
     assert isinstance(result, x509.ValidationError)
+
+
+POLICY_ROWS = [row for row in TABLE if row[0].__name__.startswith(("c_policy", "c_explicit"))]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command line")
+@pytest.mark.parametrize(
+    ("build", "expected", "depth"), POLICY_ROWS, ids=[b.__name__[2:] for b, _, _ in POLICY_ROWS]
+)
+def test_policies_agree_with_openssl(
+    build: Builder, expected: type[x509.ValidationError] | None, depth: int | None, tmp_path: Path
+) -> None:
+    """The policy rows, differentially: `openssl verify -policy_check` with the RFC 5280
+    default user-initial-policy-set {anyPolicy} (`-policy 2.5.29.32.0`; without it OpenSSL
+    starts from an empty set) reaches the same verdict as our policy tree."""
+    case = build()
+    (tmp_path / "root.pem").write_text("".join(c.to_pem() for c in case.roots))
+    (tmp_path / "untrusted.pem").write_text("".join(c.to_pem() for c in case.intermediates))
+    (tmp_path / "leaf.pem").write_text(case.leaf.to_pem())
+    proc = subprocess.run(
+        [
+            "openssl",
+            "verify",
+            "-policy_check",
+            "-policy",
+            "2.5.29.32.0",
+            "-attime",
+            str(int(case.time.timestamp())),
+            "-CAfile",
+            "root.pem",
+            "-untrusted",
+            "untrusted.pem",
+            "leaf.pem",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode == 0) == (expected is None), proc.stdout + proc.stderr
+    assert isinstance(case.run(), x509.Ok) == (expected is None)
