@@ -96,9 +96,14 @@ DIGEST_INFO_PREFIXES: Final = {
     "sha3_256": bytes.fromhex("3031300d060960864801650304020805000420"),
     "sha3_384": bytes.fromhex("3041300d060960864801650304020905000430"),
     "sha3_512": bytes.fromhex("3051300d060960864801650304020a05000440"),
+    # RFC 2246 4.7 / RFC 4346 4.7: TLS 1.0 and 1.1 sign "using PKCS #1 block type 1" the
+    # 36 octets MD5(m) || SHA-1(m), without a DigestInfo (sign_digest/verify_digest only).
+    "md5sha1": b"",
 }
 # The digest length is the last byte of each prefix (the OCTET STRING length).
-_DIGEST_SIZES: Final = {name: prefix[-1] for name, prefix in DIGEST_INFO_PREFIXES.items()}
+_DIGEST_SIZES: Final = {
+    name: prefix[-1] if prefix else 36 for name, prefix in DIGEST_INFO_PREFIXES.items()
+}
 
 # The kernel loader (a function, so that tests can substitute a faulty kernel).
 _mp = _backend.mp
@@ -106,7 +111,8 @@ _mp = _backend.mp
 
 def _hash_name(name: str) -> str:
     """The canonical name of *name* ("SHA-256" -> "sha256", "SHA-512/224" -> "sha512_224",
-    "SHA3-256" -> "sha3_256"); ValueError for a hash this module does not know."""
+    "SHA3-256" -> "sha3_256", "MD5-SHA1" -> "md5sha1"); ValueError for a hash this module
+    does not know."""
     if not isinstance(name, str):
         raise TypeError(f"RSA: the hash name must be a str, not {type(name).__name__}")
     key = name.lower().replace("/", "_")

@@ -18,7 +18,7 @@ from typing import Final, TypeAlias
 
 import asn1
 import x509
-from nocrypto import compare_digest, dh, ec, ecx, hashes, rsa
+from nocrypto import dh, ec, ecx, hashes, rsa
 from tls import errors
 from tls._state import EphemeralKey
 from tls._wire import NamedGroup, ProtocolVersion, SignatureScheme
@@ -216,11 +216,10 @@ def scheme_fits(scheme: int, key: x509.PublicKey) -> bool:
     return isinstance(key, ecx.Ed25519PublicKey)
 
 
-def _md5_sha1_em(data: bytes, k: int) -> bytes:
+def _md5_sha1(data: bytes) -> bytes:
     """RFC 2246 §4.7: an RSA signature "is performed using PKCS #1 block type 1" over the
-    36 bytes MD5(data) || SHA-1(data), without a DigestInfo."""
-    t = hashes.digest("md5", data) + hashes.digest("sha1", data)
-    return b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+    36 bytes MD5(data) || SHA-1(data), without a DigestInfo (nocrypto's "md5sha1")."""
+    return hashes.digest("md5", data) + hashes.digest("sha1", data)
 
 
 def sign(
@@ -234,11 +233,7 @@ def sign(
     rand = random
     if version < ProtocolVersion.TLS12 or scheme is None:
         if isinstance(key, rsa.RSAPrivateKey):
-            k = key.public_key().size_bytes
-            em = _md5_sha1_em(data, k)
-            # nocrypto.rsa has no public "raw PKCS #1 type 1 without DigestInfo" signing;
-            # its blinded, fault-checked private operation is used directly.
-            return key._sign_int(int.from_bytes(em, "big"), rand)
+            return key.sign_digest(_md5_sha1(data), "md5sha1", "pkcs1v15", random=rand)
         if isinstance(key, ec.ECPrivateKey):
             r, s = key.sign(data, "sha1")
             return asn1.encode_der(_ECDSA_SIG, (r, s))
@@ -268,14 +263,7 @@ def verify(
     """Whether *signature* over *data* is the peer's, under the leaf's *key*."""
     if version < ProtocolVersion.TLS12 or scheme is None:
         if isinstance(key, rsa.RSAPublicKey):
-            k = key.size_bytes
-            if len(signature) != k:
-                return False
-            s = int.from_bytes(signature, "big")
-            if s >= key.n:
-                return False
-            m = pow(s, key.e, key.n).to_bytes(k, "big")
-            return compare_digest(m, _md5_sha1_em(data, k))
+            return key.verify_digest(signature, _md5_sha1(data), "md5sha1", "pkcs1v15")
         if isinstance(key, ec.ECPublicKey):
             return _ecdsa_verify(key, data, signature, "sha1")
         return False

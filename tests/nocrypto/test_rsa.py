@@ -1003,3 +1003,23 @@ def test_we_decrypt_openssl_ciphertexts(key: rsa.RSAPrivateKey, tmp_path: Path) 
         assert key.decrypt(ct, padding=padding) == message  # type: ignore[arg-type]
         if padding == "pkcs1v15":
             assert key.decrypt_pkcs1v15_or(ct, b"x" * len(message)) == message
+
+
+def test_md5sha1_signature_is_tls10_block_type_1(key: rsa.RSAPrivateKey) -> None:
+    """RFC 2246 4.7: "md5sha1" signs MD5 || SHA-1 in a PKCS #1 type 1 block without a
+    DigestInfo; checked against the raw RSA public operation."""
+    import hashlib
+
+    data = b"client_random || server_random || params"
+    t = hashlib.md5(data).digest() + hashlib.sha1(data).digest()
+    sig = key.sign_digest(t, "MD5-SHA1", "pkcs1v15")
+    pub = key.public_key()
+    k = pub.size_bytes
+    em = pow(int.from_bytes(sig, "big"), pub.e, pub.n).to_bytes(k, "big")
+    assert em == b"\x00\x01" + b"\xff" * (k - 39) + b"\x00" + t
+    assert pub.verify_digest(sig, t, "md5sha1", "pkcs1v15")
+    assert not pub.verify_digest(sig, t[:-1] + bytes([t[-1] ^ 1]), "md5sha1", "pkcs1v15")
+    with pytest.raises(ValueError, match="36 bytes"):
+        key.sign_digest(t[:20], "md5sha1", "pkcs1v15")
+    with pytest.raises(ValueError):
+        key.sign(data, "md5sha1")  # only for digests: no md5sha1 message hash here
