@@ -295,10 +295,8 @@ def _default_order() -> tuple[CipherSuite, ...]:
         BulkCipher.CHACHA20_POLY1305: 2,
         BulkCipher.AES_128_CCM: 3,
         BulkCipher.AES_256_CCM: 4,
-        BulkCipher.AES_128_CCM_8: 5,
-        BulkCipher.AES_256_CCM_8: 6,
-        BulkCipher.AES_128_CBC: 7,
-        BulkCipher.AES_256_CBC: 8,
+        BulkCipher.AES_128_CBC: 5,
+        BulkCipher.AES_256_CBC: 6,
     }
 
     def mac_rank(s: CipherSuite) -> int:
@@ -307,7 +305,9 @@ def _default_order() -> tuple[CipherSuite, ...]:
     def group(s: CipherSuite) -> int:
         return mac_rank(s) if s.forward_secret else 3
 
-    chosen = [s for s in SUITES.values() if s.cipher is not BulkCipher.TRIPLE_DES_EDE_CBC]
+    # Left out (available on request): 3DES (64-bit blocks, Sweet32) and CCM_8 (8-byte tags:
+    # 64-bit forgery resistance, meant for constrained devices, RFC 6655 §3).
+    chosen = [s for s in SUITES.values() if s.cipher not in _NOT_BY_DEFAULT]
     return tuple(
         sorted(
             chosen,
@@ -321,6 +321,10 @@ def _default_order() -> tuple[CipherSuite, ...]:
         )
     )
 
+
+_NOT_BY_DEFAULT: Final = frozenset(
+    {BulkCipher.TRIPLE_DES_EDE_CBC, BulkCipher.AES_128_CCM_8, BulkCipher.AES_256_CCM_8}
+)
 
 #: The suites offered and accepted by default, most preferred first.
 DEFAULT_SUITES: Final[tuple[CipherSuite, ...]] = _default_order()

@@ -132,7 +132,9 @@ def test_suite_properties(suite: CipherSuite) -> None:
 def test_defaults() -> None:
     assert len(set(DEFAULT_SUITES)) == len(DEFAULT_SUITES)
     assert not any(s.cipher is BulkCipher.TRIPLE_DES_EDE_CBC for s in DEFAULT_SUITES)
-    assert set(DEFAULT_SUITES) == {s for s in _ALL if s.cipher is not BulkCipher.TRIPLE_DES_EDE_CBC}
+    assert not any(s.tag_length == 8 for s in DEFAULT_SUITES)  # CCM_8: on request only
+    off = {BulkCipher.TRIPLE_DES_EDE_CBC, BulkCipher.AES_128_CCM_8, BulkCipher.AES_256_CCM_8}
+    assert set(DEFAULT_SUITES) == {s for s in _ALL if s.cipher not in off}
 
     # forward-secret AEAD, then forward-secret CBC-SHA256/384, then CBC-SHA, then RSA
     def group(s: CipherSuite) -> int:
