@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from tls import _client, _server, errors
+from tls._messages import ServerHello
 from tls._reader import (
     parse_alert,
     parse_change_cipher_spec,
@@ -170,6 +171,16 @@ def apply(p: Progress, instructions: list[Instruction]) -> None:
 
 def _dispatch(p: Progress, message: object, raw: bytes) -> None:
     conn = p.conn
+    if (
+        conn.role == "client"
+        and conn.version is None
+        and isinstance(message, ServerHello)
+        and conn.config.min_version <= message.server_version <= conn.config.max_version
+    ):
+        # The server's version is one we offered: from now on our records carry it, the
+        # alert of a ServerHello we go on to refuse included (RFC 5246 E.1; peers drop
+        # records of another version once they have chosen).
+        conn = p.conn = dataclasses.replace(conn, version=ProtocolVersion(message.server_version))
     if conn.role == "client":
         phase, instructions = _client.handle(conn.config, conn.phase, message, raw)
     else:
