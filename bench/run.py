@@ -91,6 +91,7 @@ def bench_asn1_certificate() -> list[str]:
 from bench.crypto import bench_symmetric  # noqa: E402
 from bench.otr import bench_otr  # noqa: E402
 from bench.pk import bench_public_key  # noqa: E402
+from bench.tls import bench_tls  # noqa: E402
 from bench.x509 import bench_x509  # noqa: E402
 from bench.x509_chain import bench_x509_chains  # noqa: E402
 
@@ -101,6 +102,7 @@ BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
     bench_x509,
     bench_x509_chains,
     bench_otr,
+    bench_tls,
 )
 
 
