@@ -80,6 +80,8 @@ MAX_MODULUS_BITS: Final = _backend.MAX_MODULUS_BITS
 _GENERATE_BITS: Final = (2048, 4096)
 #: Private operations per blinding pair before a fresh one is made.
 BLINDING_USES: Final = 32
+#: Draws of a blinding value before the random source is declared broken.
+_BLINDING_ATTEMPTS: Final = 8
 
 #: RFC 8017 section 9.2, note 1: DER of DigestInfo up to the digest, per hash; SHA-3 from
 #: the NIST hash OIDs 2.16.840.1.101.3.4.2.7-10 in the same structure.
@@ -637,11 +639,14 @@ class RSAPrivateKey:
         n, e = self._public.n, self._public.e
         mp = _mp()
         k = self._public.size_bytes
-        while True:
+        for _ in range(_BLINDING_ATTEMPTS):
             r = int.from_bytes(random(k + 8), "big") % n  # 64 extra bits: no bias
             ai = mp.mod_inverse(r, n) if r > 1 else 0
             if ai:
                 return _Blinding(mp.mod_exp(r, e, n, e.bit_length()), ai, BLINDING_USES, pid)
+        # A usable r fails with probability about 2/n per draw: this is a broken source
+        # (constant output), not bad luck.
+        raise ValueError("RSA: the random source gives no usable blinding value")
 
     def _rsadp(self, c: int, random: Random, blind: bool = True) -> int | None:
         """RSADP / RSASP1 (5.1.2, 5.2.1) for 0 <= c < n, by the CRT, blinded, verified;

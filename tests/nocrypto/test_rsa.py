@@ -1023,3 +1023,16 @@ def test_md5sha1_signature_is_tls10_block_type_1(key: rsa.RSAPrivateKey) -> None
         key.sign_digest(t[:20], "md5sha1", "pkcs1v15")
     with pytest.raises(ValueError):
         key.sign(data, "md5sha1")  # only for digests: no md5sha1 message hash here
+
+
+def test_broken_random_source_fails_instead_of_looping(key: rsa.RSAPrivateKey) -> None:
+    """A constant random source never yields a blinding value: the private operation
+    raises ValueError after a bounded number of draws (it used to loop for ever)."""
+    fresh = rsa.RSAPrivateKey.from_numbers(*_numbers_of(key))  # an empty blinding pool
+    with pytest.raises(ValueError, match="random source"):
+        fresh.sign(b"m", "sha256", random=lambda n: bytes(n))
+
+
+def _numbers_of(key: rsa.RSAPrivateKey) -> tuple[int, int, int, int, int]:
+    nums = key.private_numbers
+    return nums.n, nums.e, nums.d, nums.p, nums.q

@@ -17,6 +17,7 @@ import pytest
 
 import tls
 import x509
+from nocrypto.rng import Fortuna
 from tests.tls.conftest import HOST, NOW, client_config, make_cert, make_pki, server_config
 from tls import AlertDescription as AD
 from tls import NamedGroup, ProtocolVersion, errors
@@ -115,7 +116,7 @@ def resigned_ske(
             ProtocolVersion.TLS12,
             SignatureScheme.RSA_PSS_RSAE_SHA256,
             client_random + hello.random + params,
-            lambda n: bytes(n),
+            Fortuna(seed=b"resigned ServerKeyExchange").generate,
         )
         body = params + b"\x08\x04" + len(signature).to_bytes(2, "big") + signature
         return edit_ske(lambda _: body)(messages)
