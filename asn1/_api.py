@@ -6,6 +6,7 @@ from typing import Literal, TypeVar, overload
 
 from ._core import DEFAULT_LIMITS, Ctx, Limits, read_header
 from ._errors import DecodeError, EncodeError
+from ._fast import compiled, header
 from ._grammar import Grammar
 
 T = TypeVar("T")
@@ -14,13 +15,35 @@ T = TypeVar("T")
 def _decode(grammar: Grammar[T], data: bytes, ber: bool, limits: Limits) -> tuple[T, int]:
     if not isinstance(grammar, Grammar):
         raise TypeError(f"expected an asn1 grammar, not {type(grammar).__name__}")
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"expected bytes, not {type(data).__name__}")
-    data = bytes(data)
-    if len(data) > limits.max_size:
-        raise DecodeError(f"input of {len(data)} bytes exceeds the limit of {limits.max_size}")
+    if type(data) is not bytes:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"expected bytes, not {type(data).__name__}")
+        data = bytes(data)
+    n = len(data)
+    if n > limits.max_size:
+        raise DecodeError(f"input of {n} bytes exceeds the limit of {limits.max_size}")
+    # DER goes through the grammar's compiled decoder when the limits provably hold (at most
+    # n // 2 elements fit in n octets; the nesting depth is static). It only accepts what
+    # the interpreter below accepts; anything else is decoded again by the interpreter,
+    # which gives the error with its field path.
+    if not ber and n // 2 <= limits.max_elements:
+        fast = compiled(grammar, limits)
+        if fast is not None:
+            entry = grammar._entry
+            if entry is None or entry[0] is not limits:
+                # Inputs up to this size pass the limits and have a short-form length.
+                largest = min(129, limits.max_size, 2 * limits.max_elements + 1)
+                grammar._entry = (limits, fast, largest)
+            try:
+                if n > 1 and data[1] < 0x80 and data[0] & 0x1F != 0x1F and data[1] + 2 <= n:
+                    cs, ce = 2, data[1] + 2  # the short form of length (X.690 8.1.3.4)
+                else:
+                    cs, ce = header(data, 0, n)
+                return fast(data, 0, cs, ce), ce
+            except Exception:  # any doubt: the interpreter below decides, and says why
+                pass
     ctx = Ctx(ber, limits)
-    key, cons, cs, ce, ne = read_header(data, 0, len(data), ctx)
+    key, cons, cs, ce, ne = read_header(data, 0, n, ctx)
     try:
         return grammar._dec(data, key, cons, 0, cs, ce, ne, ctx), ne
     except RecursionError:
@@ -46,6 +69,17 @@ def decode_der(
     with :class:`DecodeError`, which names the field path. Trailing bytes fail too, unless
     ``rest=True``, which returns ``(value, remaining_bytes)`` instead.
     """
+    # The most common call: a small element with a short-form length (X.690 8.1.3.4) as the
+    # whole input, for the limits of the grammar's last call, straight to its compiled
+    # decoder (what _decode does, without its calls and checks: the entry holds for them).
+    entry = getattr(grammar, "_entry", None)
+    if entry is not None and entry[0] is limits and type(data) is bytes and not rest:
+        n = len(data)
+        if 2 <= n <= entry[2] and data[1] == n - 2 and data[0] & 0x1F != 0x1F:
+            try:
+                return entry[1](data, 0, 2, n)  # type: ignore[no-any-return]
+            except Exception:  # any doubt: _decode below gives the answer
+                pass
     value, end = _decode(grammar, data, False, limits)
     if rest:
         return value, bytes(data[end:])

@@ -36,11 +36,15 @@ class Grammar(Generic[T]):
     """An ASN.1 type. Build with the combinators of :mod:`asn1`; use with
     :func:`asn1.decode_der`, :func:`asn1.decode_ber` and :func:`asn1.encode_der`."""
 
-    __slots__ = ("_tags", "name")
+    __slots__ = ("_entry", "_fast", "_tags", "name")
 
     def __init__(self, name: str, tags: frozenset[int] | None) -> None:
         self.name = name
         self._tags = tags
+        # The compiled DER decoders of this grammar by max_depth (see _fast), made on use,
+        # and the one decode_der used last: (limits, decoder, largest input it may take).
+        self._fast: dict[int, Any] | None = None
+        self._entry: tuple[Any, Any, int] | None = None
 
     @property
     def tags(self) -> frozenset[int] | None:

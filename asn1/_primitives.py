@@ -176,6 +176,11 @@ class OctetString(Primitive[bytes]):
         return bytes(value)
 
 
+_new = object.__new__
+_SET_BITS_DATA = vars(BitString)["data"].__set__
+_SET_BITS_UNUSED = vars(BitString)["unused"].__set__
+
+
 class BitStringType(Primitive[BitString]):
     """BIT STRING (8.6): an initial octet counting the unused bits of the last octet."""
 
@@ -214,7 +219,12 @@ class BitStringType(Primitive[BitString]):
             if not ber:
                 raise DecodeError("BIT STRING padding bits are not zero (X.690 11.2.1)")
             content = content[:-1] + bytes((last & ~mask & 0xFF,))
-        return BitString(content[1:], unused)
+        # BitString(content[1:], unused) without its __post_init__, whose checks on the
+        # types, on unused (0..7, 0 when empty) and on the padding bits hold here.
+        bits = _new(BitString)
+        _SET_BITS_DATA(bits, content[1:])
+        _SET_BITS_UNUSED(bits, unused)
+        return bits
 
     def to_content(self, value: BitString) -> bytes:
         _need(value, BitString, "BIT STRING")
@@ -250,12 +260,46 @@ class NamedBits(Primitive[frozenset[str]]):
 
     def from_content(self, content: bytes, ber: bool) -> frozenset[str]:
         bits = _BIT_STRING.from_content(content, ber)
-        flags = bits.bits()
-        if flags and not flags[-1] and not ber and self.strict:
+        n = len(bits.data) * 8 - bits.unused  # len(bits)
+        if not n:
+            return frozenset()
+        # Bit i (first bit 0) is bit n - 1 - i of the number the n bits make.
+        value = int.from_bytes(bits.data, "big") >> bits.unused
+        if not value & 1 and not ber and self.strict:
             raise DecodeError("named BIT STRING with trailing zero bits (X.690 11.2.2)")
-        return frozenset(
-            self.names[i] if i < len(self.names) else f"bit{i}" for i, b in enumerate(flags) if b
-        )
+        names = self.names
+        out = []
+        while value:
+            low = value & -value
+            i = n - low.bit_length()
+            out.append(names[i] if i < len(names) else f"bit{i}")
+            value ^= low
+        return frozenset(out)
+
+    def der_content(self, data: bytes, s: int, e: int) -> frozenset[str]:
+        """``from_content(data[s:e], False)`` without the BitString in between (for the
+        compiled decoder); raises ValueError where that raises DecodeError."""
+        if e <= s:
+            raise ValueError("BIT STRING without its unused-bits octet")
+        unused = data[s]
+        if unused > 7 or (e - s == 1 and unused):
+            raise ValueError("bad unused-bits octet")
+        if e - s == 1:
+            return frozenset()
+        if data[e - 1] & ((1 << unused) - 1):
+            raise ValueError("BIT STRING padding bits are not zero (X.690 11.2.1)")
+        n = (e - s - 1) * 8 - unused
+        value = int.from_bytes(data[s + 1 : e], "big") >> unused
+        if not value & 1 and self.strict:
+            raise ValueError("named BIT STRING with trailing zero bits (X.690 11.2.2)")
+        names = self.names
+        out = []
+        while value:
+            low = value & -value
+            i = n - low.bit_length()
+            out.append(names[i] if i < len(names) else f"bit{i}")
+            value ^= low
+        return frozenset(out)
 
     def to_content(self, value: frozenset[str]) -> bytes:
         positions = self._positions(value)
@@ -318,10 +362,23 @@ def _subidentifiers(arcs: Sequence[int]) -> bytes:
     return bytes(out)
 
 
+# Certificates repeat a few dozen OIDs: the short ones are kept, up to OID_CACHE_SIZE of them
+# (then the cache starts again empty), so that it stays small whatever the input.
+OID_CACHED_OCTETS = 32
+OID_CACHE_SIZE = 1024
+_OID_CACHE: dict[bytes, OID] = {}
+oid_cache_get = _OID_CACHE.get
+
+
 def _oid_from(content: bytes) -> OID:
-    # Certificates repeat a few dozen OIDs: short ones are cached (long ones are not, so
-    # that the cache stays small whatever the input).
-    return _oid_cached(content) if len(content) <= 32 else _oid_uncached(content)
+    oid = _OID_CACHE.get(content)
+    if oid is None:
+        oid = _oid_uncached(content)
+        if len(content) <= OID_CACHED_OCTETS:
+            if len(_OID_CACHE) >= OID_CACHE_SIZE:
+                _OID_CACHE.clear()
+            _OID_CACHE[content] = oid
+    return oid
 
 
 def _oid_uncached(content: bytes) -> OID:
@@ -330,9 +387,6 @@ def _oid_uncached(content: bytes) -> OID:
     # X.690 8.19.4: the first subidentifier is 40 * X + Y.
     head = (0, first) if first < 40 else (1, first - 40) if first < 80 else (2, first - 80)
     return OID._trusted(".".join(str(a) for a in (*head, *arcs[1:])))
-
-
-_oid_cached = lru_cache(maxsize=1024)(_oid_uncached)
 
 
 @lru_cache(maxsize=1024)
@@ -376,6 +430,9 @@ class RelativeOID(Primitive[tuple[int, ...]]):
 
 # --- character strings (X.680 41, 43) -------------------------------------------------------
 
+# The decoders _charset makes, with the octets each allows (for the compiled decoder).
+CHARSETS: dict[Callable[[bytes], str], bytes] = {}
+
 _PRINTABLE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?"
 _NUMERIC = b"0123456789 "
 _VISIBLE = bytes(range(0x20, 0x7F))
@@ -387,6 +444,8 @@ def _charset(allowed: bytes, what: str) -> tuple[Callable[[bytes], str], Callabl
         if content.translate(None, allowed):
             raise DecodeError(f"character outside the {what} set")
         return content.decode("ascii")
+
+    CHARSETS[dec] = allowed
 
     def enc(value: str) -> bytes:
         try:
@@ -512,11 +571,41 @@ def _moment(
     return moment.astimezone(UTC)
 
 
+def _plain(d: bytes, year: int) -> datetime:
+    """The DER moment of the ten ASCII digits MMDDHHMMSS *d* after the year, in UTC (what
+    _moment makes of the same fields, without the regular expression)."""
+    try:
+        return datetime(
+            year,
+            d[0] * 10 + d[1] - 528,  # 528 = 11 * ord("0"): two ASCII digits as a number
+            d[2] * 10 + d[3] - 528,
+            d[4] * 10 + d[5] - 528,
+            d[6] * 10 + d[7] - 528,
+            d[8] * 10 + d[9] - 528,
+            tzinfo=UTC,
+        )
+    except ValueError as e:
+        raise DecodeError(f"invalid date or time: {e}") from None
+
+
 def _utc(value: datetime, what: str) -> datetime:
     _need(value, datetime, what)
     if value.tzinfo is None or value.utcoffset() is None:
         raise EncodeError(f"{what} takes a timezone-aware datetime")
     return value.astimezone(UTC)
+
+
+def utc_time_der(data: bytes, s: int, e: int) -> datetime:
+    """UTCTime.from_content(data[s:e], False) for the DER form YYMMDDHHMMSSZ (the compiled
+    decoder's); raises ValueError for anything else (the interpreter then names it)."""
+    content = data[s:e]
+    if len(content) != 13 or content[12] != 0x5A or not content[:12].isdigit():
+        raise ValueError("not the DER form of UTCTime")
+    text = content.decode("ascii")
+    # RFC 5280 4.1.2.5.1: YY of 50 or more is 19YY, else 20YY. The ISO 8601 basic form
+    # made of the checked digits: the same fields and range checks as datetime(...).
+    century = "19" if text[0] >= "5" else "20"
+    return datetime.fromisoformat(f"{century}{text[:6]}T{text[6:12]}+00:00")
 
 
 class UTCTime(Primitive[datetime]):
@@ -530,6 +619,10 @@ class UTCTime(Primitive[datetime]):
         super().__init__("UTCTime", 23)
 
     def from_content(self, content: bytes, ber: bool) -> datetime:
+        # The DER form, YYMMDDHHMMSSZ, read without the regular expression.
+        if not ber and len(content) == 13 and content[12] == 0x5A and content[:12].isdigit():
+            yy = content[0] * 10 + content[1] - 528
+            return _plain(content[2:12], 1900 + yy if yy >= 50 else 2000 + yy)
         m = (_UTC_BER if ber else _UTC_DER).fullmatch(content)
         if m is None:
             raise DecodeError("UTCTime not in the form YYMMDDHHMMSSZ (X.690 11.8)")
@@ -558,6 +651,10 @@ class GeneralizedTime(Primitive[datetime]):
         super().__init__("GeneralizedTime", 24)
 
     def from_content(self, content: bytes, ber: bool) -> datetime:
+        # The DER form without a fraction, YYYYMMDDHHMMSSZ, read without the regular
+        # expression.
+        if not ber and len(content) == 15 and content[14] == 0x5A and content[:14].isdigit():
+            return _plain(content[4:14], int(content[:4]))  # int() reads ASCII digits
         m = (_GEN_BER if ber else _GEN_DER).fullmatch(content)
         if m is None:
             raise DecodeError("GeneralizedTime not in the form YYYYMMDDHHMMSS[.f]Z (X.690 11.7)")

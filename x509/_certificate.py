@@ -83,10 +83,10 @@ class Certificate:
             raise TypeError("Certificate.from_der takes bytes")
         der = bytes(der)
         try:
-            encoded = asn1.decode_der(g.CertificateG, der, limits=LIMITS)
+            # CertificateG without its asn1.encoded: the certificate's DER is der itself.
+            structure = asn1.decode_der(g.CertificateStructureG, der, limits=LIMITS)
         except asn1.DecodeError as e:
             raise DecodeError(f"certificate: {e}") from None
-        structure = encoded.value
         tbs = structure.tbs_certificate.value
         # RFC 5280 4.1.2.1: v1, v2 or v3; unique identifiers need v2 or v3, extensions v3.
         if tbs.version not in (g.V1, g.V2, g.V3):
@@ -113,14 +113,22 @@ class Certificate:
         except DecodeError as e:
             raise DecodeError(f"certificate: {e}") from None
         spki = tbs.subject_public_key_info
-        spki_der = asn1.encode_der(g.SubjectPublicKeyInfoG, spki)
-        return cls(
+        spki_der = spki.encoding or asn1.encode_der(g.SubjectPublicKeyInfoG, spki)
+        # The two copies of the signature algorithm are almost always the same identifier
+        # (RFC 5280 4.1.1.2 requires it): the same immutable value then serves both.
+        algorithm = SignatureAlgorithm.from_identifier(structure.signature_algorithm)
+        tbs_algorithm = (
+            algorithm
+            if tbs.signature == structure.signature_algorithm
+            else SignatureAlgorithm.from_identifier(tbs.signature)
+        )
+        values = (
             der,
             structure.tbs_certificate.encoding,
             tbs.version + 1,
             tbs.serial_number,
-            SignatureAlgorithm.from_identifier(structure.signature_algorithm),
-            SignatureAlgorithm.from_identifier(tbs.signature),
+            algorithm,
+            tbs_algorithm,
             issuer,
             subject,
             tbs.validity.not_before.value,
@@ -132,6 +140,7 @@ class Certificate:
             structure.signature_value,
             tbs.validity,
         )
+        return _make_certificate(values) if cls is Certificate else cls(*values)
 
     @classmethod
     def from_pem(cls, text: str | bytes) -> Certificate:
@@ -329,6 +338,10 @@ class Certificate:
             Encoded(tbs, tbs_der), algorithm.identifier, BitString(signature)
         )
         return cls.from_der(asn1.encode_der(g.CertificateG, Encoded(structure)))
+
+
+# Certificate(*fields) for from_der, with the slots filled directly.
+_make_certificate = g._maker(Certificate)
 
 
 def load_pem_bundle(text: str | bytes) -> list[Certificate]:

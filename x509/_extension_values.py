@@ -18,7 +18,7 @@ from asn1 import OID
 
 from . import _grammar as g
 from ._errors import LIMITS, DecodeError
-from ._general_name import GeneralName, from_choices, to_choices
+from ._general_name import GeneralName, from_choice, from_choices, to_choices
 from ._name import NameAttribute
 
 
@@ -33,14 +33,12 @@ class ExtensionValue:
 
     @classmethod
     def from_der(cls, der: bytes) -> Self:
-        """The value of the extension's extnValue *der*; DecodeError names the extension."""
-        what = f"extension {cls.name} ({cls.oid})"
+        """The value of the extension's extnValue *der*; DecodeError names the extension.
+        (Extensions._decode does the same in place.)"""
         try:
             return cls._decode(asn1.decode_der(cls._grammar, der, limits=LIMITS))
-        except asn1.DecodeError as e:
-            raise DecodeError(f"{what}: {e}") from None
-        except ValueError as e:  # a typed value refusing what the grammar read
-            raise DecodeError(f"{what}: {e}") from None
+        except ValueError as e:  # asn1.DecodeError, or a typed value refusing what was read
+            raise DecodeError(f"extension {cls.name} ({cls.oid}): {e}") from None
 
     def to_der(self) -> bytes:
         """The DER of the extension value (the content of extnValue)."""
@@ -111,6 +109,7 @@ class SubjectKeyIdentifier(ExtensionValue):
         return self.digest
 
 
+_KEY_USAGE_BITS: Final = frozenset(g.KEY_USAGE_BITS)
 _KEY_USAGE_FIELDS: Final = (
     "digital_signature",
     "content_commitment",
@@ -168,14 +167,18 @@ class KeyUsage(ExtensionValue):
 
     @classmethod
     def _decode(cls, v: frozenset[str]) -> Self:
-        unknown = sorted(v - set(g.KEY_USAGE_BITS))
+        unknown = v - _KEY_USAGE_BITS
         if unknown:
-            raise DecodeError(f"undefined keyUsage bits {', '.join(unknown)}")
-        return cls(*(bit in v for bit in g.KEY_USAGE_BITS))
+            raise DecodeError(f"undefined keyUsage bits {', '.join(sorted(unknown))}")
+        flags = tuple(map(v.__contains__, g.KEY_USAGE_BITS))
+        return _make_key_usage(flags) if cls is KeyUsage else cls(*flags)  # type: ignore[return-value]
 
     def to_der(self) -> bytes:
         return asn1.encode_der(g.KeyUsage, self.names)
 
+
+# KeyUsage(*flags), the slots filled directly.
+_make_key_usage = g._maker(KeyUsage)
 
 # --- 4.2.1.4 - 4.2.1.5: policies -----------------------------------------------------------
 
@@ -284,7 +287,8 @@ class CertificatePolicies(ExtensionValue):
             if p.policy_identifier in seen:
                 raise DecodeError(f"policy {p.policy_identifier} appears twice")
             seen.add(p.policy_identifier)
-            qualifiers = tuple(_qualifier(q) for q in p.policy_qualifiers or ())
+            found = p.policy_qualifiers
+            qualifiers = tuple([_qualifier(q) for q in found]) if found else ()
             out.append(PolicyInformation(p.policy_identifier, qualifiers))
         return cls(tuple(out))
 
@@ -539,12 +543,16 @@ def dp_choice(
     return None
 
 
+# DistributionPoint(*fields), the slots filled directly.
+_make_point = g._maker(DistributionPoint)
+
+
 def _points(v: tuple[g.DistributionPoint, ...]) -> tuple[DistributionPoint, ...]:
     out = []
     for p in v:
         full, relative = dp_name(p.distribution_point)
         issuer = None if p.crl_issuer is None else from_choices(p.crl_issuer, "cRLIssuer")
-        out.append(DistributionPoint(full, relative, p.reasons, issuer))
+        out.append(_make_point((full, relative, p.reasons, issuer)))
     return tuple(out)
 
 
@@ -628,11 +636,12 @@ class AccessDescription:
     location: GeneralName
 
 
+# AccessDescription(method, location), the slots filled directly.
+_make_access = g._maker(AccessDescription)
+
+
 def _descriptions(v: tuple[g.AccessDescription, ...]) -> tuple[AccessDescription, ...]:
-    return tuple(
-        AccessDescription(d.access_method, from_choices([d.access_location], "accessLocation")[0])
-        for d in v
-    )
+    return tuple([_make_access((d.access_method, from_choice(d.access_location))) for d in v])
 
 
 def _description_values(ds: Sequence[AccessDescription]) -> tuple[g.AccessDescription, ...]:

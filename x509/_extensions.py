@@ -20,7 +20,7 @@ import asn1
 from asn1 import OID
 
 from . import _grammar as g
-from ._errors import MAX_EXTENSIONS, DecodeError
+from ._errors import LIMITS, MAX_EXTENSIONS, DecodeError
 from ._extension_values import (
     AccessDescription,
     Attribute,
@@ -357,6 +357,13 @@ class Extension:
         return asn1.oids.name(self.oid) or str(self.oid)
 
 
+_new: Final = object.__new__
+_SET_OID: Final = vars(Extension)["oid"].__set__
+_SET_CRITICAL: Final = vars(Extension)["critical"].__set__
+_SET_DER: Final = vars(Extension)["der"].__set__
+_SET_VALUE: Final = vars(Extension)["value"].__set__
+
+
 class Extensions:
     """The extensions of a certificate, request, CRL or CRL entry, in order, at most
     :data:`~x509.MAX_EXTENSIONS`, no OID twice (RFC 5280 4.2). Iterable and indexable like
@@ -387,9 +394,33 @@ class Extensions:
             if n >= MAX_EXTENSIONS:
                 raise DecodeError(f"more than {MAX_EXTENSIONS} extensions")
             kind = known.get(e.extn_id)
-            value = None if kind is None else kind.from_der(e.extn_value)
-            items.append(Extension(e.extn_id, e.critical, e.extn_value, value))
-        return cls(items)
+            value = None
+            if kind is not None:
+                # kind.from_der(e.extn_value), in place.
+                try:
+                    decoded = asn1.decode_der(kind._grammar, e.extn_value, limits=LIMITS)
+                    value = kind._decode(decoded)
+                except ValueError as error:
+                    raise DecodeError(f"extension {kind.name} ({kind.oid}): {error}") from None
+            # Extension(e.extn_id, e.critical, e.extn_value, value), its slots filled
+            # directly: the fields come typed from the grammar.
+            item = _new(Extension)
+            _SET_OID(item, e.extn_id)
+            _SET_CRITICAL(item, e.critical)
+            _SET_DER(item, e.extn_value)
+            _SET_VALUE(item, value)
+            items.append(item)
+        if len(items) < 2:
+            return cls(items)
+        # Extensions(items), for Extension values made here: only the rule of RFC 5280 4.2
+        # ("more than one instance of a particular extension") is left to check.
+        by_oid: dict[str, Extension] = {e.oid: e for e in items}
+        if len(by_oid) != len(items):
+            return cls(items)  # __init__ names the repeated extension
+        made = _new(cls)
+        made._items = tuple(items)
+        made._by_oid = by_oid
+        return made
 
     def _to_grammar(self) -> tuple[g.Extension, ...] | None:
         return tuple(g.Extension(e.oid, e.critical, e.der) for e in self._items) or None

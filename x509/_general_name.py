@@ -15,7 +15,7 @@ are encoded: DNS names are IA5String, so A-labels.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
@@ -254,16 +254,26 @@ def _network(octets: bytes) -> Network:
     return ipaddress.IPv6Network((address, prefix))
 
 
+_new: Final = object.__new__
+# The GeneralName alternatives whose value is their text, and the setter of that slot.
+_TEXT_NAMES: Final[dict[str, tuple[type, Callable[[object, str], None]]]] = {
+    "dNSName": (DNSName, vars(DNSName)["value"].__set__),
+    "rfc822Name": (RFC822Name, vars(RFC822Name)["value"].__set__),
+    "uniformResourceIdentifier": (URI, vars(URI)["value"].__set__),
+}
+
+
 def from_choice(choice: tuple[str, Any], constraint: bool = False) -> GeneralName:
     """The typed value of a decoded GeneralName CHOICE (*constraint*: in a GeneralSubtree,
     where iPAddress is an address and a mask)."""
     kind, value = choice
-    if kind == "dNSName":
-        return DNSName(value)
-    if kind == "rfc822Name":
-        return RFC822Name(value)
-    if kind == "uniformResourceIdentifier":
-        return URI(value)
+    text = _TEXT_NAMES.get(kind)
+    if text is not None:
+        # DNSName(value), RFC822Name(value) or URI(value) for the str the grammar decoded
+        # (IA5String): __post_init__ only checks that it is a str.
+        made: GeneralName = _new(text[0])
+        text[1](made, value)
+        return made
     if kind == "iPAddress":
         if constraint:
             return IPNetwork(_network(value))
@@ -290,7 +300,16 @@ def from_choices(
     choices: Iterable[tuple[str, Any]], what: str, constraint: bool = False
 ) -> tuple[GeneralName, ...]:
     """Typed values of GeneralNames, at most MAX_GENERAL_NAMES of them."""
-    out = tuple(from_choice(c, constraint) for c in choices)
+    made: list[GeneralName] = []
+    for c in choices:
+        text = _TEXT_NAMES.get(c[0])
+        if text is None:
+            made.append(from_choice(c, constraint))
+        else:  # from_choice's first case, in place
+            name: GeneralName = _new(text[0])
+            text[1](name, c[1])
+            made.append(name)
+    out = tuple(made)
     if len(out) > MAX_GENERAL_NAMES:
         raise DecodeError(f"{what}: more than {MAX_GENERAL_NAMES} names")
     return out

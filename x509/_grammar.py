@@ -8,7 +8,8 @@ Field names are the RFC's (in snake_case).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -27,7 +28,30 @@ def _record(cls: type[T], grammar: asn1.Grammar[tuple[Any, ...]]) -> asn1.Gramma
             raise TypeError(f"expected {cls.__name__}, not {type(value).__name__}")
         return tuple(getattr(value, n) for n in names)
 
-    return asn1.map(grammar, lambda t: cls(*t), enc)
+    return asn1.map(grammar, _maker(cls), enc)
+
+
+def _maker(cls: type[T]) -> Callable[[Sequence[Any]], T]:
+    """``lambda t: cls(*t)`` for a frozen, slotted dataclass of plain fields, made faster:
+    the slots are filled through their descriptors, where the dataclass's ``__init__``
+    goes through ``object.__setattr__`` for each field (a frozen class refuses plain
+    assignment). Only for classes where that is all ``__init__`` does; others get
+    ``cls(*t)``."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    plain = all(f.init and not f.metadata for f in fields(cls))  # type: ignore[arg-type]
+    slotted = all(n in vars(cls) for n in names) and "__dict__" not in dir(cls)
+    generated = cls.__dataclass_params__.init  # type: ignore[attr-defined]
+    if not plain or not slotted or not generated or hasattr(cls, "__post_init__"):
+        return lambda t: cls(*t)
+    ns: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    values = ", ".join(f"v{i}" for i in range(len(names)))
+    lines = ["def make(t):", f"    {values}, = t", "    o = new(cls)"]
+    for i, name in enumerate(names):
+        ns[f"set{i}"] = vars(cls)[name].__set__
+        lines.append(f"    set{i}(o, v{i})")
+    lines.append("    return o")
+    exec("\n".join(lines), ns)  # fixed source: generated names and indices only
+    return ns["make"]  # type: ignore[no-any-return]
 
 
 # ============================================================================================
@@ -107,9 +131,21 @@ class Time:
         return cls(moment, moment.year >= 2050)
 
 
+_set_time_value = vars(Time)["value"].__set__
+_set_time_generalized = vars(Time)["generalized"].__set__
+
+
+def _time_of(c: tuple[str, datetime]) -> Time:
+    """Time(c[1], c[0] == "generalTime"), the slots filled directly (see _maker)."""
+    time = object.__new__(Time)
+    _set_time_value(time, c[1])
+    _set_time_generalized(time, c[0] == "generalTime")
+    return time
+
+
 TimeG: asn1.Grammar[Time] = asn1.map(
     asn1.choice(("utcTime", asn1.utc_time), ("generalTime", asn1.generalized_time)),
-    lambda c: Time(c[1], c[0] == "generalTime"),
+    _time_of,
     lambda t: ("generalTime" if t.generalized else "utcTime", t.value),
 )
 
@@ -125,13 +161,41 @@ ValidityG = _record(Validity, asn1.sequence(("notBefore", TimeG), ("notAfter", T
 
 @dataclass(frozen=True, slots=True)
 class SubjectPublicKeyInfo:
+    """``encoding`` is the exact DER the value was decoded from (kept so that a certificate
+    need not encode its key again), b"" for a value made otherwise; it takes no part in
+    equality nor in encoding."""
+
     algorithm: AlgorithmIdentifier
     subject_public_key: BitString
+    encoding: bytes = field(default=b"", init=False, compare=False, repr=False)
 
 
-SubjectPublicKeyInfoG = _record(
-    SubjectPublicKeyInfo,
-    asn1.sequence(("algorithm", AlgorithmIdentifierG), ("subjectPublicKey", asn1.bit_string)),
+def _spki_decoded(v: Encoded[tuple[AlgorithmIdentifier, BitString]]) -> SubjectPublicKeyInfo:
+    # SubjectPublicKeyInfo(*v.value) with its encoding, the slots filled directly (_maker).
+    spki = object.__new__(SubjectPublicKeyInfo)
+    _set_spki_algorithm(spki, v.value[0])
+    _set_spki_key(spki, v.value[1])
+    _set_spki_encoding(spki, v.encoding)
+    return spki
+
+
+_set_spki_algorithm = vars(SubjectPublicKeyInfo)["algorithm"].__set__
+_set_spki_key = vars(SubjectPublicKeyInfo)["subject_public_key"].__set__
+_set_spki_encoding = vars(SubjectPublicKeyInfo)["encoding"].__set__
+
+
+def _spki_encoded(spki: SubjectPublicKeyInfo) -> Encoded[tuple[AlgorithmIdentifier, BitString]]:
+    if not isinstance(spki, SubjectPublicKeyInfo):
+        raise TypeError(f"expected SubjectPublicKeyInfo, not {type(spki).__name__}")
+    return Encoded((spki.algorithm, spki.subject_public_key))
+
+
+SubjectPublicKeyInfoG = asn1.map(
+    asn1.encoded(
+        asn1.sequence(("algorithm", AlgorithmIdentifierG), ("subjectPublicKey", asn1.bit_string))
+    ),
+    _spki_decoded,
+    _spki_encoded,
 )
 
 
@@ -197,16 +261,15 @@ class CertificateStructure:
     signature_value: BitString
 
 
-CertificateG = asn1.encoded(
-    _record(
-        CertificateStructure,
-        asn1.sequence(
-            ("tbsCertificate", asn1.encoded(TBSCertificateG)),
-            ("signatureAlgorithm", AlgorithmIdentifierG),
-            ("signatureValue", asn1.bit_string),
-        ),
-    )
+CertificateStructureG = _record(
+    CertificateStructure,
+    asn1.sequence(
+        ("tbsCertificate", asn1.encoded(TBSCertificateG)),
+        ("signatureAlgorithm", AlgorithmIdentifierG),
+        ("signatureValue", asn1.bit_string),
+    ),
 )
+CertificateG = asn1.encoded(CertificateStructureG)
 
 # --- CRL --------------------------------------------------------------------------------------
 

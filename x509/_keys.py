@@ -149,9 +149,17 @@ class PublicKeyInfo:
 
     @classmethod
     def _from_grammar(cls, spki: g.SubjectPublicKeyInfo, der: bytes) -> PublicKeyInfo:
-        return cls(
-            spki.algorithm.algorithm, spki.algorithm.parameters, spki.subject_public_key, der
-        )
+        algorithm = spki.algorithm
+        if cls is not PublicKeyInfo:
+            return cls(algorithm.algorithm, algorithm.parameters, spki.subject_public_key, der)
+        # The same, the slots of the frozen value filled directly.
+        info = object.__new__(cls)
+        _SET_ALGORITHM(info, algorithm.algorithm)
+        _SET_PARAMETERS(info, algorithm.parameters)
+        _SET_KEY(info, spki.subject_public_key)
+        _SET_DER(info, der)
+        _SET_CACHED_KEY(info, None)
+        return info
 
     @classmethod
     def from_key(cls, key: PublicKey, pss: PSSParameters | bool = False) -> PublicKeyInfo:
@@ -303,6 +311,14 @@ class PublicKeyInfo:
             return ecx.X448PublicKey.from_bytes(data)
         except ValueError as e:
             raise DecodeError(f"{what}: {e}") from None
+
+
+# The slots of the frozen PublicKeyInfo, for PublicKeyInfo._from_grammar.
+_SET_ALGORITHM: Final = vars(PublicKeyInfo)["algorithm"].__set__
+_SET_PARAMETERS: Final = vars(PublicKeyInfo)["parameters"].__set__
+_SET_KEY: Final = vars(PublicKeyInfo)["subject_public_key"].__set__
+_SET_DER: Final = vars(PublicKeyInfo)["der"].__set__
+_SET_CACHED_KEY: Final = vars(PublicKeyInfo)["_key"].__set__
 
 
 def public_key_of(key: PrivateKey) -> PublicKey:

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -205,13 +206,31 @@ class NameAttribute:
         return g.AttributeTypeAndValue(self.oid, self.der)
 
 
+# The slots of the frozen NameAttribute, for Name._from_grammar.
+_new: Final = object.__new__
+_SET_OID: Final = vars(NameAttribute)["oid"].__set__
+_SET_DER: Final = vars(NameAttribute)["der"].__set__
+_SET_VALUE: Final = vars(NameAttribute)["value"].__set__
+
 _SPECIAL: Final = frozenset('"+,;<>\\')
+# The characters escape() changes anywhere in a value (it also changes a leading space or
+# "#" and a trailing space); a value without any is written as it is.
+_ESCAPED: Final = re.compile(r'[\x00-\x1f\x7f"+,;<>\\]').search
+
+
+def _plain(value: str) -> bool:
+    """Whether escape(value) is *value*."""
+    if _ESCAPED(value) is not None:
+        return False
+    return not value or (value[0] != " " and value[0] != "#" and value[-1] != " ")
 
 
 def escape(value: str) -> str:
     """*value* escaped as an RFC 4514 2.4 attribute value: a backslash before ``"+,;<>\\``,
     before a leading space or ``#`` and a trailing space; NUL and the other control
     characters as ``\\XX`` hex pairs. Other characters (UTF-8) are written as they are."""
+    if _plain(value):
+        return value
     out = []
     last = len(value) - 1
     for i, ch in enumerate(value):
@@ -232,7 +251,7 @@ class Name:
     comparison. Build one with :meth:`from_attributes` or :meth:`from_rfc4514`.
     """
 
-    __slots__ = ("_der", "_key", "rdns")
+    __slots__ = ("_der", "_key", "_str", "rdns")
     rdns: tuple[tuple[NameAttribute, ...], ...]
 
     def __init__(self, rdns: Iterable[Iterable[NameAttribute]] = ()) -> None:
@@ -254,6 +273,7 @@ class Name:
         self.rdns = tuple(out)
         self._key: tuple[tuple[str, ...], ...] | None = None
         self._der: bytes | None = None
+        self._str: str | None = None
 
     # --- construction ---------------------------------------------------------------------
 
@@ -295,7 +315,38 @@ class Name:
 
     @classmethod
     def _from_grammar(cls, name: g.Name) -> Name:
-        return cls([NameAttribute(atv.type, atv.value) for atv in rdn] for rdn in name.rdns)
+        # A decoded RDNSequence: each RDN is a non-empty SET OF (the grammar's SIZE(1..MAX))
+        # already in DER order (X.690 11.6), which is the order __init__ sorts into. Each
+        # attribute is NameAttribute(atv.type, atv.value), with its slots filled directly:
+        # the checks of __post_init__ but the type checks, which the grammar makes.
+        out = []
+        for rdn in name.rdns:
+            attributes = []
+            for atv in rdn:
+                oid, der = atv.type, atv.value
+                grammar = _STRINGS.get(der[0]) if der else None  # _string_of, in place
+                try:
+                    text = None if grammar is None else asn1.decode_der(grammar, der)
+                except asn1.DecodeError as e:
+                    label = ATTRIBUTE_NAMES.get(oid, oid)
+                    raise DecodeError(f"name attribute {label}: {e}") from None
+                attribute = _new(NameAttribute)
+                _SET_OID(attribute, oid)
+                _SET_DER(attribute, der)
+                _SET_VALUE(attribute, text)
+                attributes.append(attribute)
+            out.append(tuple(attributes))
+        rdns = tuple(out)
+        if not all(rdns):
+            return cls(rdns)  # not from a decoding after all: __init__ says what is wrong
+        if sum(map(len, rdns)) > MAX_NAME_ATTRIBUTES:
+            raise DecodeError(f"name with more than {MAX_NAME_ATTRIBUTES} attributes")
+        made = _new(cls)
+        made.rdns = rdns
+        made._key = None
+        made._der = None
+        made._str = None
+        return made
 
     @classmethod
     def from_der(cls, der: bytes) -> Name:
@@ -342,7 +393,26 @@ class Name:
         return bool(self.rdns)
 
     def __str__(self) -> str:
-        return ",".join("+".join(str(a) for a in rdn) for rdn in reversed(self.rdns))
+        if self._str is None:
+            # ",".join("+".join(map(str, rdn)) for rdn in reversed(self.rdns)), with
+            # NameAttribute.__str__ written out.
+            names = ATTRIBUTE_NAMES
+            rdns = []
+            for rdn in reversed(self.rdns):
+                parts = []
+                for a in rdn:
+                    name, value = names.get(a.oid), a.value
+                    if name is None or value is None:
+                        parts.append(f"{name or a.oid}=#{a.der.hex().upper()}")
+                    elif _ESCAPED(value) is None and (  # _plain(value), in place
+                        not value or (value[0] != " " and value[0] != "#" and value[-1] != " ")
+                    ):
+                        parts.append(f"{name}={value}")
+                    else:
+                        parts.append(f"{name}={escape(value)}")
+                rdns.append("+".join(parts))
+            self._str = ",".join(rdns)
+        return self._str
 
     def __repr__(self) -> str:
         return f"Name({str(self)!r})"
