@@ -10,10 +10,9 @@ anything else.
 
 from __future__ import annotations
 
-import base64
 import binascii
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from otr._wire import OTRDecodeError
 
@@ -90,9 +89,9 @@ class ErrorMessage:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Encoded:
-    """A base-64 encoded binary message, decoded."""
+class Encoded(NamedTuple):
+    """A base-64 encoded binary message, decoded (a named tuple: one is made for every
+    message received, and a frozen dataclass costs more to build)."""
 
     data: bytes
 
@@ -160,12 +159,31 @@ def _decode_base64(text: str) -> bytes:
     if not text.isascii():
         raise OTRDecodeError("non-ASCII character in base 64")
     try:
-        data = base64.b64decode(text, validate=True)
+        # Strict mode: only the alphabet, "=" only as the final padding, nothing after it.
+        data = binascii.a2b_base64(text, strict_mode=True)
     except (binascii.Error, ValueError):
         raise OTRDecodeError("bad base 64") from None
-    if base64.b64encode(data).decode("ascii") != text:
+    # What strict mode lets through is canonical (re-encodes to the same text) iff it has
+    # the length of the canonical encoding and the character before the padding has its
+    # unused low-order bits clear (RFC 4648 section 3.5: "the pad bits MUST be set to
+    # zero"), four of them before "==", two before "=": every other quantum is four
+    # alphabet characters, 24 bits that decode one to one. This spares re-encoding the
+    # whole message to compare.
+    if len(text) != (len(data) + 2) // 3 * 4:
         raise OTRDecodeError("non-canonical base 64")
+    if text.endswith("="):
+        if text.endswith("=="):
+            if text[-3] not in _LOW_4_BITS_CLEAR:
+                raise OTRDecodeError("non-canonical base 64")
+        elif text[-2] not in _LOW_2_BITS_CLEAR:
+            raise OTRDecodeError("non-canonical base 64")
     return data
+
+
+#: The base-64 characters whose 6-bit values have their low 4 (2) bits clear: the only
+#: ones that may stand before "==" ("=") in a canonical encoding.
+_LOW_4_BITS_CLEAR: Final = "AQgw"
+_LOW_2_BITS_CLEAR: Final = "AEIMQUYcgkosw048"
 
 
 def _parse_query(text: str, start: int) -> Query | None:
@@ -205,6 +223,21 @@ def parse(text: str) -> Parsed:
     """Classify a received message. Fragments are looked for first ("you'll need to check for
     this _before_ checking for any of the other "?OTR:" markers"), then encoded messages,
     error messages, query messages and whitespace tags; anything else is plaintext."""
+    if (
+        text.startswith(_ENCODED_PREFIX)
+        and text.endswith(".")
+        and len(text) - len(_ENCODED_PREFIX) - 1 <= MAX_MESSAGE_CHARS
+    ):
+        # The common case, one whole encoded message, without scanning it three times for
+        # the fragment prefixes: if everything between "?OTR:" and the final "." is valid
+        # base 64, it holds neither "?" nor ".", so that final "." is the first one and no
+        # fragment prefix can occur anywhere; the general path below would give the same
+        # Encoded value. Anything else takes the general path.
+        try:
+            # Encoded(data), without the named tuple's Python __new__.
+            return tuple.__new__(Encoded, (_decode_base64(text[len(_ENCODED_PREFIX) : -1]),))
+        except OTRDecodeError:
+            pass
     index = text.find(_V3_FRAGMENT_PREFIX)
     if index >= 0:
         return _parse_fragment(text[index + len(_V3_FRAGMENT_PREFIX) :], 3)
@@ -237,7 +270,7 @@ def parse(text: str) -> Parsed:
 
 def encode(data: bytes) -> str:
     """ "?OTR:", the base-64 encoding of the binary message, then "."."""
-    return _ENCODED_PREFIX + base64.b64encode(data).decode("ascii") + "."
+    return f"{_ENCODED_PREFIX}{binascii.b2a_base64(data, newline=False).decode('ascii')}."
 
 
 def query_message(versions: frozenset[int]) -> str:

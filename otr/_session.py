@@ -14,12 +14,19 @@ raises ValueError.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Final, Literal, Protocol
+from dataclasses import dataclass, field, fields, replace
+from typing import Final, Literal, NamedTuple, Protocol
 
 from nocrypto import dsa
 from otr import _ake, _data, _message, _smp
-from otr._wire import MIN_INSTANCE_TAG, Header, OTRDecodeError, Reader, fingerprint
+from otr._wire import (
+    MIN_INSTANCE_TAG,
+    Header,
+    OTRDecodeError,
+    Reader,
+    encode_header,
+    fingerprint,
+)
 from otr._wire import human_fingerprint as _human
 from otr.events import (
     ErrorReceived,
@@ -77,8 +84,11 @@ class _Plaintext:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class _Encrypted:
-    """MSGSTATE_ENCRYPTED: the data keys, the peer's key and the SMP state."""
+class _Peer:
+    """What an encrypted session fixes when it starts: the protocol version, the peer's
+    instance tag, the ssid, the peer's long-term key and its fingerprint, and
+    *data_header*, the encoded header of every data message we send in it (version, type,
+    our and their instance tags), encoded once."""
 
     version: int
     their_tag: int
@@ -86,8 +96,20 @@ class _Encrypted:
     their_pub: dsa.DSAPublicKey
     their_fingerprint: bytes
     sent_reveal: bool
+    data_header: bytes
+
+
+class _Encrypted(NamedTuple):
+    """MSGSTATE_ENCRYPTED: the session's fixed facts, the data keys and the SMP state. Only
+    the keys change with each data message, so what a message rebuilds is three fields in
+    a named tuple (immutable, and cheaper to build than a frozen dataclass)."""
+
+    peer: _Peer
     keys: _data.DataKeys
     smp: _smp.SMP
+
+    def __repr__(self) -> str:
+        return f"_Encrypted(version={self.peer.version}, keys={self.keys!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +134,43 @@ class Output:
     events: tuple[Event, ...] = ()
 
 
-@dataclass(slots=True)
-class _Out:
-    """An Output under construction (local to one step)."""
+_new_object = object.__new__
+#: ``tuple.__new__``, to build the named tuples made on every message without their
+#: Python-level ``__new__`` (see ``otr._data._new_tuple``); each use gives every field.
+_new_tuple: Final = tuple.__new__
+_set_to_send, _set_received, _set_events = (Output.__dict__[f.name].__set__ for f in fields(Output))
+if [f.name for f in fields(Output)] != ["to_send", "received", "events"]:
+    raise AssertionError("_output fills Output's slots in this order")
 
-    to_send: list[str] = field(default_factory=list)
-    received: str | None = None
-    events: list[Event] = field(default_factory=list)
+
+def _output(to_send: list[str], received: str | None, events: tuple[Event, ...]) -> Output:
+    """``Output(to_send, received, events)``, built by filling the slots directly: made at
+    every step, and the ``__init__`` of a frozen dataclass costs an ``object.__setattr__``
+    call per field (see ``Session._with_msgstate``)."""
+    out = _new_object(Output)
+    _set_to_send(out, to_send)
+    _set_received(out, received)
+    _set_events(out, events)
+    return out
+
+
+class _Out:
+    """An Output under construction (local to one step; a plain class, as the dataclass
+    machinery for default factories costs more than the rest of building it)."""
+
+    __slots__ = ("events", "received", "to_send")
+
+    def __init__(self) -> None:
+        self.to_send: list[str] = []
+        self.received: str | None = None
+        self.events: list[Event] = []
 
     def warn(self, kind: WarningKind, detail: str = "") -> None:
         self.events.append(Warning(kind, detail))
 
     def done(self) -> Output:
-        return Output(list(self.to_send), self.received, tuple(self.events))
+        """The Output; this builder is not used after it (its list is handed over)."""
+        return _output(self.to_send, self.received, tuple(self.events))
 
 
 # --- the session -------------------------------------------------------------------------
@@ -206,13 +252,13 @@ class Session:
     def version(self) -> int | None:
         """The protocol version of the encrypted session (None when not encrypted)."""
         m = self.msgstate
-        return m.version if isinstance(m, _Encrypted) else None
+        return m.peer.version if isinstance(m, _Encrypted) else None
 
     @property
     def ssid(self) -> bytes | None:
         """The secure session id of the encrypted session."""
         m = self.msgstate
-        return m.ssid if isinstance(m, _Encrypted) else None
+        return m.peer.ssid if isinstance(m, _Encrypted) else None
 
     @property
     def our_fingerprint(self) -> str:
@@ -223,19 +269,19 @@ class Session:
     def their_fingerprint(self) -> str | None:
         """The correspondent's fingerprint in human form (None when not encrypted)."""
         m = self.msgstate
-        return _human(m.their_fingerprint) if isinstance(m, _Encrypted) else None
+        return _human(m.peer.their_fingerprint) if isinstance(m, _Encrypted) else None
 
     @property
     def their_instance_tag(self) -> int | None:
         """The correspondent's instance tag in the encrypted session (version 3)."""
         m = self.msgstate
-        return m.their_tag if isinstance(m, _Encrypted) and m.version == 3 else None
+        return m.peer.their_tag if isinstance(m, _Encrypted) and m.peer.version == 3 else None
 
     @property
     def their_public_key(self) -> dsa.DSAPublicKey | None:
         """The correspondent's long-term DSA key (None when not encrypted)."""
         m = self.msgstate
-        return m.their_pub if isinstance(m, _Encrypted) else None
+        return m.peer.their_pub if isinstance(m, _Encrypted) else None
 
     @property
     def data_keys(self) -> _data.DataKeys | None:
@@ -260,6 +306,44 @@ class Session:
             f"Session({self.state}, auth={type(self.auth).__name__}, "
             f"instance={self.our_instance_tag:#010x})"
         )
+
+    def _with_msgstate(self, msgstate: _MsgState) -> Session:
+        """This session with another message state: ``replace(self, msgstate=msgstate)``,
+        built by filling the slots of a new instance directly. The data path does this for
+        every message, and the ``__init__`` of a frozen dataclass sets each field through
+        ``object.__setattr__``, at about twice the cost. The result is an ordinary frozen
+        Session (equal to what ``replace`` gives; the field order is asserted below)."""
+        new = _new_object(Session)
+        set_ = _SESSION_SETTERS
+        set_[0](new, self.account_key)
+        set_[1](new, self.policy)
+        set_[2](new, self.random)
+        set_[3](new, self.our_instance_tag)
+        set_[4](new, self.max_message_size)
+        set_[5](new, msgstate)
+        set_[6](new, self.auth)
+        set_[7](new, self.fragments)
+        set_[8](new, self.whitespace_off)
+        set_[9](new, self.stored)
+        return new
+
+
+#: The slot setters of Session's fields, in their order (for ``Session._with_msgstate``).
+_SESSION_SETTERS: Final = tuple(Session.__dict__[f.name].__set__ for f in fields(Session))
+_SESSION_FIELDS: Final = (
+    "account_key",
+    "policy",
+    "random",
+    "our_instance_tag",
+    "max_message_size",
+    "msgstate",
+    "auth",
+    "fragments",
+    "whitespace_off",
+    "stored",
+)
+if tuple(f.name for f in fields(Session)) != _SESSION_FIELDS:
+    raise AssertionError("Session._with_msgstate fills the slots in this order")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -308,10 +392,9 @@ def _send_data(
     m = session.msgstate
     assert isinstance(m, _Encrypted)
     plain = human + (b"\x00" + _data.encode_tlvs(tlvs) if tlvs else b"")
-    header = Header(m.version, _data.DATA, session.our_instance_tag, m.their_tag)
-    keys, message, extra = _data.encrypt(m.keys, header, plain, flags)
-    out.to_send += _wire_out(session, message, m.version, m.their_tag)
-    return replace(session, msgstate=replace(m, keys=keys)), extra
+    keys, message, extra = _data.encrypt(m.keys, m.peer.data_header, plain, flags)
+    out.to_send += _wire_out(session, message, m.peer.version, m.peer.their_tag)
+    return session._with_msgstate(_new_tuple(_Encrypted, (m.peer, keys, m.smp))), extra
 
 
 def _smp_events(step: _smp.SMPStep, out: _Out) -> None:
@@ -330,7 +413,7 @@ def _smp_step(session: Session, step: _smp.SMPStep, out: _Out) -> Session:
     """Store the SMP state, send its TLVs in a data message, report its outcome."""
     m = session.msgstate
     assert isinstance(m, _Encrypted)
-    session = replace(session, msgstate=replace(m, smp=step.state))
+    session = session._with_msgstate(_Encrypted(m.peer, m.keys, step.state))
     if step.send:
         session, _ = _send_data(session, b"", step.send, out)
     _smp_events(step, out)
@@ -345,16 +428,17 @@ def _go_secure(session: Session, done: _ake.Established, out: _Out) -> Session:
     is a recent stored message, encrypt it and send it as a Data Message"."""
     their_fp = fingerprint(done.their_pub)
     keys = _data.from_established(done, session.random)
-    encrypted = _Encrypted(
+    header = Header(done.version, _data.DATA, session.our_instance_tag, done.their_tag)
+    peer = _Peer(
         done.version,
         done.their_tag,
         done.ssid,
         done.their_pub,
         their_fp,
         done.sent_reveal,
-        keys,
-        _smp.SMP.idle(),
+        encode_header(header),
     )
+    encrypted = _Encrypted(peer, keys, _smp.SMP.idle())
     session = replace(session, msgstate=encrypted, auth=_ake.AuthNone())
     out.events.append(GoneSecure(_human(their_fp), done.ssid, done.version))
     if session.stored is not None:
@@ -423,7 +507,9 @@ def _receive_data(session: Session, header: Header, raw: bytes, body: Reader, ou
     if not isinstance(m, _Encrypted):
         _unreadable(msg.flags, "encrypted message received outside a session", out)
         return session
-    if header.version != m.version or (header.version == 3 and header.sender_tag != m.their_tag):
+    if header.version != m.peer.version or (
+        header.version == 3 and header.sender_tag != m.peer.their_tag
+    ):
         _unreadable(msg.flags, "data message from another session", out)
         return session
     result = _data.decrypt(m.keys, msg, session.random)
@@ -433,10 +519,10 @@ def _receive_data(session: Session, header: Header, raw: bytes, body: Reader, ou
         else:
             _unreadable(msg.flags, result.reason, out)
         return session
-    session = replace(session, msgstate=replace(m, keys=result.keys))
+    session = session._with_msgstate(_new_tuple(_Encrypted, (m.peer, result.keys, m.smp)))
     human, tlv_bytes = _data.split_plaintext(result.plain)
     if human:
-        out.received = human.decode("utf-8", errors="replace")
+        out.received = human.decode("utf-8", "replace")
     if tlv_bytes:
         try:
             tlvs = _data.parse_tlvs(tlv_bytes)
@@ -447,10 +533,11 @@ def _receive_data(session: Session, header: Header, raw: bytes, body: Reader, ou
     return session
 
 
-def _receive_encoded(session: Session, data: bytes, out: _Out) -> Session:
+def _receive_encoded(session: Session, data: bytes, versions: frozenset[int], out: _Out) -> Session:
+    """An encoded message; *versions* are those the policy allows."""
     reader = Reader(data)
     header = Header.read(reader)
-    if header.version not in session.policy.versions():
+    if header.version not in versions:
         out.warn("version", f"version {header.version} message ignored by policy")
         return session
     if not _instance_ok(session, header, out):
@@ -486,13 +573,17 @@ def _receive_plaintext(session: Session, msg: _message.Plaintext, out: _Out) -> 
     return session
 
 
-def _receive(session: Session, text: str, out: _Out) -> Session:
+def _receive(session: Session, text: str, versions: frozenset[int], out: _Out) -> Session:
+    """Any received message; *versions* are those the policy allows (not empty)."""
     parsed = _message.parse(text)
     if not isinstance(parsed, _message.Fragment) and session.fragments.n:
         # "If you receive a non-OTR message, or an unfragmented message, forget any stored
         # fragment you may have".
         session = replace(session, fragments=_message.Reassembly())
     match parsed:
+        # Encoded first: the common case (the cases exclude one another).
+        case _message.Encoded():
+            return _receive_encoded(session, parsed.data, versions, out)
         case _message.Fragment():
             # "If the recipient's own instance tag does not match the listed receiver
             # instance tag, and the listed receiver instance tag is not zero, the recipient
@@ -513,9 +604,7 @@ def _receive(session: Session, text: str, out: _Out) -> Session:
             if not isinstance(inner, _message.Encoded):
                 out.warn("fragment", "reassembled fragments are not an encoded message")
                 return session
-            return _receive_encoded(session, inner.data, out)
-        case _message.Encoded():
-            return _receive_encoded(session, parsed.data, out)
+            return _receive_encoded(session, inner.data, versions, out)
         case _message.Query():
             # "If the query message offers OTR version 3 and ALLOW_V3 is set: Send a version
             # 3 D-H Commit Message ..."
@@ -538,13 +627,14 @@ def handle(session: Session, message: str) -> tuple[Session, Output]:
     """Process one message received from the correspondent. Never raises on its content:
     malformed or hostile input yields a Warning event (and the unchanged session, or the
     state the specification prescribes)."""
-    if not session.policy.versions():
+    versions = session.policy.versions()
+    if not versions:
         # "if not, then OTR is completely disabled, and no special handling of messages
         # should be done at all."
         return session, Output(received=message)
     out = _Out()
     try:
-        session = _receive(session, message, out)
+        session = _receive(session, message, versions, out)
     except OTRDecodeError as exc:
         out.warn("malformed", str(exc))
     return session, out.done()
@@ -561,11 +651,15 @@ def send(session: Session, text: str) -> tuple[Session, Output]:
     part)."""
     if "\x00" in text:
         raise ValueError("an OTR message cannot contain NUL")
-    out = _Out()
     m = session.msgstate
     if isinstance(m, _Encrypted):
-        session, _ = _send_data(session, text.encode("utf-8"), (), out)
-    elif isinstance(m, _Finished):
+        # The common case, without the general Output builder: one data message, no event.
+        keys, message, _ = _data.encrypt(m.keys, m.peer.data_header, text.encode("utf-8"))
+        to_send = _wire_out(session, message, m.peer.version, m.peer.their_tag)
+        new = session._with_msgstate(_new_tuple(_Encrypted, (m.peer, keys, m.smp)))
+        return new, _output(to_send, None, ())
+    out = _Out()
+    if isinstance(m, _Finished):
         out.warn("not-sent", "the correspondent ended the private conversation; use end()")
         session = replace(session, stored=text)
     elif session.policy & Policy.REQUIRE_ENCRYPTION and session.policy.versions():
@@ -616,8 +710,10 @@ def _secret(session: Session, m: _Encrypted, secret: str | bytes, we_initiate: b
     user's secret (str encoded in UTF-8), hashed."""
     ours = fingerprint(session.account_key.public_key())
     raw = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
-    first, second = (ours, m.their_fingerprint) if we_initiate else (m.their_fingerprint, ours)
-    return _smp.secret_value(first, second, m.ssid, raw)
+    first, second = (
+        (ours, m.peer.their_fingerprint) if we_initiate else (m.peer.their_fingerprint, ours)
+    )
+    return _smp.secret_value(first, second, m.peer.ssid, raw)
 
 
 def smp_start(
@@ -659,7 +755,7 @@ def use_extra_key(session: Session, use: int, use_data: bytes = b"") -> tuple[Se
     ExtraSymmetricKey event of the returned Output (the correspondent gets the same key).
     Version 3 only; ValueError otherwise."""
     m = _encrypted(session)
-    if m.version != 3:
+    if m.peer.version != 3:
         raise ValueError("the extra symmetric key needs protocol version 3")
     if not 0 <= use <= 0xFFFFFFFF:
         raise ValueError("use is a 32-bit value")

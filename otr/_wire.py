@@ -10,12 +10,14 @@ peer input).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+import struct
+from typing import Final, NamedTuple
 
 from nocrypto import dsa, hashes
 
 __all__ = [
+    "CTR_BYTES",
+    "MAC_BYTES",
     "MAX_MPI_BYTES",
     "MIN_INSTANCE_TAG",
     "PUBKEY_TYPE_DSA",
@@ -44,6 +46,13 @@ MIN_INSTANCE_TAG: Final = 0x100
 #: "len is the length of the DSA public parameter q, which in current implementations must
 #: be 20 bytes, or 160 bits" (DSA signature, SIG).
 SIG_HALF_BYTES: Final = 20
+#: CTR: "8 bytes"; MAC: "20 bytes" (section "Data types").
+CTR_BYTES: Final = 8
+MAC_BYTES: Final = 20
+
+
+#: The 4-byte big-endian length that starts DATA and MPI.
+_LENGTH: Final = struct.Struct(">I")
 
 
 class OTRDecodeError(Exception):
@@ -60,7 +69,7 @@ class Reader:
     __slots__ = ("_data", "_pos")
 
     def __init__(self, data: bytes) -> None:
-        self._data = bytes(data)
+        self._data = data if type(data) is bytes else bytes(data)
         self._pos = 0
 
     @property
@@ -75,15 +84,21 @@ class Reader:
 
     def take(self, n: int) -> bytes:
         """The next *n* bytes."""
-        if n < 0 or n > self.remaining:
+        # The hot path of every parser: no property, one bounds check, one slice.
+        pos = self._pos
+        end = pos + n
+        if n < 0 or end > len(self._data):
             raise OTRDecodeError(f"truncated: need {n} bytes, {self.remaining} left")
-        out = self._data[self._pos : self._pos + n]
-        self._pos += n
-        return out
+        self._pos = end
+        return self._data[pos:end]
 
     def u8(self) -> int:
         """BYTE: 1 byte unsigned."""
-        return self.take(1)[0]
+        pos = self._pos
+        if pos >= len(self._data):
+            raise OTRDecodeError("truncated: need 1 bytes, 0 left")
+        self._pos = pos + 1
+        return self._data[pos]
 
     def u16(self) -> int:
         """SHORT: 2 bytes unsigned, big-endian."""
@@ -93,31 +108,58 @@ class Reader:
         """INT: 4 bytes unsigned, big-endian."""
         return int.from_bytes(self.take(4), "big")
 
+    def unpack(self, fmt: struct.Struct) -> tuple[int, ...]:
+        """Fixed-size integer fields in one read: *fmt* is a big-endian ``struct.Struct``
+        of unsigned codes only (``B`` BYTE, ``H`` SHORT, ``I`` INT), e.g. ``>BII``."""
+        pos = self._pos
+        end = pos + fmt.size
+        if end > len(self._data):
+            raise OTRDecodeError(f"truncated: need {fmt.size} bytes, {self.remaining} left")
+        self._pos = end
+        values: tuple[int, ...] = fmt.unpack_from(self._data, pos)
+        return values
+
     def data(self, limit: int | None = None) -> bytes:
         """DATA: 4-byte length, then that many bytes (at most *limit* if given)."""
-        n = self.u32()
+        data, pos = self._data, self._pos
+        start = pos + 4
+        if start > len(data):
+            raise OTRDecodeError(f"truncated: need 4 bytes, {self.remaining} left")
+        (n,) = _LENGTH.unpack_from(data, pos)
         if limit is not None and n > limit:
             raise OTRDecodeError(f"DATA field of {n} bytes exceeds the limit of {limit}")
-        return self.take(n)
+        end = start + n
+        if end > len(data):
+            raise OTRDecodeError(f"truncated: need {n} bytes, {len(data) - start} left")
+        self._pos = end
+        return data[start:end]
 
     def mpi(self) -> int:
         """MPI: 4-byte length, then the big-endian value. "MPIs must use the minimum-length
         encoding; i.e. no leading 0x00 bytes" (section "Data types")."""
-        n = self.u32()
+        data, pos = self._data, self._pos
+        start = pos + 4
+        if start > len(data):
+            raise OTRDecodeError(f"truncated: need 4 bytes, {self.remaining} left")
+        (n,) = _LENGTH.unpack_from(data, pos)
         if n > MAX_MPI_BYTES:
             raise OTRDecodeError(f"MPI of {n} bytes exceeds the limit of {MAX_MPI_BYTES}")
-        raw = self.take(n)
+        end = start + n
+        if end > len(data):
+            raise OTRDecodeError(f"truncated: need {n} bytes, {len(data) - start} left")
+        self._pos = end
+        raw = data[start:end]
         if raw[:1] == b"\x00":
             raise OTRDecodeError("MPI with a leading zero byte (not minimal)")
         return int.from_bytes(raw, "big")
 
     def ctr(self) -> bytes:
         """CTR: 8 bytes, the top half of the initial counter."""
-        return self.take(8)
+        return self.take(CTR_BYTES)
 
     def mac(self) -> bytes:
         """MAC: 20 bytes."""
-        return self.take(20)
+        return self.take(MAC_BYTES)
 
     def pubkey(self) -> dsa.DSAPublicKey:
         """PUBKEY: type SHORT 0x0000, then p, q, g, y as MPIs; a DSA key with a 160-bit q
@@ -143,9 +185,16 @@ class Reader:
         """Everything left."""
         return self.take(self.remaining)
 
+    def skip_rest(self) -> int:
+        """Mark everything left as read, without copying it (a caller that parses the
+        underlying bytes in place); the number of bytes skipped."""
+        n = len(self._data) - self._pos
+        self._pos = len(self._data)
+        return n
+
     def expect_end(self) -> None:
         """Fail unless every byte was read (trailing bytes are an error)."""
-        if self.remaining:
+        if self._pos != len(self._data):
             raise OTRDecodeError(f"{self.remaining} trailing bytes")
 
 
@@ -211,10 +260,13 @@ def human_fingerprint(raw: bytes) -> str:
 # --- message header ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):
     """The start of every encoded message: protocol version (SHORT), message type (BYTE)
-    and, in version 3, the sender and receiver instance tags (INT each; 0 in version 2)."""
+    and, in version 3, the sender and receiver instance tags (INT each; 0 in version 2).
+
+    A named tuple rather than a frozen dataclass: one is made for every message received,
+    and a frozen dataclass costs an ``object.__setattr__`` call per field to build (several
+    times the whole tuple)."""
 
     version: int
     type: int
@@ -224,13 +276,20 @@ class Header:
     @staticmethod
     def read(reader: Reader) -> Header:
         """Read a header for version 2 or 3; other versions are a decode error."""
-        version = reader.u16()
-        kind = reader.u8()
+        version, kind = reader.unpack(_VERSION_TYPE)
         if version == 3:
-            return Header(3, kind, reader.u32(), reader.u32())
+            sender, receiver = reader.unpack(_INSTANCE_TAGS)
+            # Header(3, kind, sender, receiver), without the named tuple's Python __new__.
+            return tuple.__new__(Header, (3, kind, sender, receiver))
         if version == 2:
             return Header(2, kind)
         raise OTRDecodeError(f"unsupported protocol version {version}")
+
+
+#: Protocol version (SHORT) and message type (BYTE).
+_VERSION_TYPE: Final = struct.Struct(">HB")
+#: Sender and receiver instance tags (INT each), version 3 only.
+_INSTANCE_TAGS: Final = struct.Struct(">II")
 
 
 def encode_header(header: Header) -> bytes:

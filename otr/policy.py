@@ -8,6 +8,7 @@ those libotr uses (``OTRL_POLICY_*``), so a policy number means the same thing i
 from __future__ import annotations
 
 from enum import IntFlag
+from typing import Final
 
 __all__ = ["Policy"]
 
@@ -36,9 +37,17 @@ class Policy(IntFlag):
 
     def versions(self) -> frozenset[int]:
         """The protocol versions these flags allow."""
-        out = set()
-        if self & Policy.ALLOW_V2:
-            out.add(2)
-        if self & Policy.ALLOW_V3:
-            out.add(3)
-        return frozenset(out)
+        # Read on every received message: a table lookup on the plain integer (the flag
+        # operators of ``enum`` run Python code for each ``&``).
+        return _VERSIONS[int(self) & (_V2 | _V3)]
+
+
+_V2: Final = int(Policy.ALLOW_V2)
+_V3: Final = int(Policy.ALLOW_V3)
+#: The versions allowed, by the ALLOW_V2 and ALLOW_V3 bits of a policy.
+_VERSIONS: Final = {
+    0: frozenset[int](),
+    _V2: frozenset({2}),
+    _V3: frozenset({3}),
+    _V2 | _V3: frozenset({2, 3}),
+}
