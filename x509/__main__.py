@@ -429,28 +429,7 @@ def cmd_selfsign(args: argparse.Namespace) -> int:
         # RFC 5280 4.1.2.4: "The issuer field MUST contain a non-empty distinguished name".
         raise CliError("--subject: a self-signed certificate needs a non-empty name")
     sans = parse_sans(args.san)
-    not_before, not_after = _validity(args)
-    public = key.public_key()
-    ekus: tuple[OID, ...] = ()
-    if args.ca:
-        bc, ku = BasicConstraints(ca=True), KeyUsage.of("keyCertSign", "cRLSign")
-    else:
-        bc, ku = BasicConstraints(ca=False), leaf_key_usage(public)
-        ekus = _default_ekus(sans)
-    cert = Certificate.create(
-        subject=subject,
-        public_key=public,
-        signing_key=key,
-        not_before=not_before,
-        not_after=not_after,
-        serial_number=_serial(args),
-        basic_constraints=bc,
-        key_usage=ku,
-        extended_key_usage=ekus,
-        subject_alternative_names=sans,
-    )
-    write_output(args.out, cert.to_pem())
-    return 0
+    return _issue(args, subject, key.public_key(), key, None, sans, (), None)
 
 
 def _default_ekus(sans: Sequence[GeneralName]) -> tuple[OID, ...]:
@@ -498,29 +477,45 @@ def cmd_sign(args: argparse.Namespace) -> int:
         subject = parse_name(args.subject, "--subject")
         public_key = load_key(args.key, signing=False).public_key()
     try:
-        subject_key = public_key_of(public_key)
+        public_key_of(public_key)  # a key this package can use, or a clear error now
     except DecodeError as e:
         raise CliError(f"the subject's key cannot be used: {e}") from None
     if not subject and not sans:
         raise CliError("an empty subject needs --san (RFC 5280 4.1.2.6)")
+    ekus = parse_ekus(args.eku) if args.eku is not None else ()
+    return _issue(args, subject, public_key, ca_key, ca_cert, sans, ekus, args.path_len)
+
+
+def _issue(
+    args: argparse.Namespace,
+    subject: Name,
+    public_key: PublicKey | PublicKeyInfo,
+    signing_key: PrivateKey,
+    issuer: Certificate | None,
+    sans: Sequence[GeneralName],
+    ekus: tuple[OID, ...],
+    path_len: int | None,
+) -> int:
+    """Make, sign and write the certificate in the profile of the module docstring: a CA
+    (``--ca``: basicConstraints cA with *path_len*, keyCertSign and cRLSign) or a leaf
+    (digitalSignature, keyEncipherment for RSA, *ekus* or serverAuth for DNS names)."""
     not_before, not_after = _validity(args)
-    if not_after > ca_cert.not_after:
+    if issuer is not None and not_after > issuer.not_after:
         print(
-            f"x509: warning: the certificate outlives its CA ({ca_cert.not_after:%Y-%m-%d})",
+            f"x509: warning: the certificate outlives its CA ({issuer.not_after:%Y-%m-%d})",
             file=sys.stderr,
         )
-    ekus = parse_ekus(args.eku) if args.eku is not None else ()
     if args.ca:
-        bc = BasicConstraints(ca=True, path_length=args.path_len)
+        bc = BasicConstraints(ca=True, path_length=path_len)
         ku = KeyUsage.of("keyCertSign", "cRLSign")
     else:
-        bc, ku = BasicConstraints(ca=False), leaf_key_usage(subject_key)
+        bc, ku = BasicConstraints(ca=False), leaf_key_usage(public_key_of(public_key))
         ekus = ekus or _default_ekus(sans)
     cert = Certificate.create(
         subject=subject,
         public_key=public_key,
-        signing_key=ca_key,
-        issuer=ca_cert,
+        signing_key=signing_key,
+        issuer=issuer,
         not_before=not_before,
         not_after=not_after,
         serial_number=_serial(args),
