@@ -6,6 +6,9 @@ from nocrypto import _backend
 
 __all__ = ["compare_digest"]
 
+# The kernel of the backend chosen at import (fixed for the life of the process).
+_ct_equal = _backend.ct_equal
+
 
 def _as_bytes(name: str, value: bytes | bytearray | memoryview) -> bytes:
     if isinstance(value, bytes):
@@ -36,8 +39,11 @@ def compare_digest(a: bytes | bytearray | memoryview, b: bytes | bytearray | mem
     contents are not compared.  Compare values of a fixed, public length (a
     MAC of a known algorithm, a hash), as the TLS and OTR engines do.
     """
+    if type(a) is bytes and type(b) is bytes:
+        # The common case (a MAC just computed against one just parsed): no conversion.
+        return len(a) == len(b) and _ct_equal(a, b)
     x = _as_bytes("a", a)
     y = _as_bytes("b", b)
     if len(x) != len(y):
         return False
-    return _backend.ct_equal(x, y)
+    return _ct_equal(x, y)

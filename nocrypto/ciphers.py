@@ -140,20 +140,24 @@ class AES_CTR:
     must never be used twice with one key.
     """
 
-    __slots__ = ("_kernel", "_schedule")
+    __slots__ = ("_ctr", "_schedule")
 
     block_size: Final = _AES_BLOCK
 
     def __init__(self, key: BytesLike) -> None:
         """*key*: 16, 24 or 32 bytes."""
-        self._kernel = _backend.aes()
+        self._ctr = _backend.aes().aes_ctr
         self._schedule = _aes_schedule(key)
 
     def crypt(self, counter_block: BytesLike, data: BytesLike) -> bytes:
         """*data* XOR the key stream CIPH_K(T_1) || CIPH_K(T_2) || ... (truncated)."""
+        if type(counter_block) is bytes and len(counter_block) == 16 and type(data) is bytes:
+            # The common case (OTR data messages, every CTR caller with bytes in hand):
+            # nothing to convert, straight to the kernel.
+            return self._ctr(self._schedule, counter_block, data, 16)
         t1 = _aes_iv("CTR", "counter block", counter_block)
         buf = _bytes_like("AES-CTR data", data)
-        return self._kernel.aes_ctr(self._schedule, t1, buf, 16)
+        return self._ctr(self._schedule, t1, buf, 16)
 
 
 # --- TDEA / 3DES-EDE (SP 800-67) ------------------------------------------------------------

@@ -47,6 +47,8 @@ _OPAD = 0x5C
 
 _hmac = _backend.digest().hmac
 _canonical = hashes._canonical
+#: Lower-case hash names -> hashlib names (what ``_canonical`` looks up after lower()).
+_LOWER_ALIASES: Final = hashes._ALIASES
 _PROPERTIES = hashes.PROPERTIES
 
 
@@ -207,4 +209,10 @@ def new(key: Buffer, msg: Buffer = b"", digestmod: str | None = None) -> HMAC:
 def digest(key: Buffer, msg: Buffer, digest: str) -> bytes:
     """The HMAC of *msg* under *key* with the hash *digest* (a name), in one call (as the
     standard library's ``hmac.digest``): one call into the kernel, whatever the length."""
+    if type(key) is bytes and type(msg) is bytes and type(digest) is str:
+        # The common case (record and data-message MACs): bytes in hand and a hashlib name
+        # spelt in lower case, straight to the kernel; anything else takes the general path.
+        name = _LOWER_ALIASES.get(digest)
+        if name is not None:
+            return _hmac(name, key, msg)
     return _hmac(_canonical(digest), _key_bytes(key), _message_bytes(msg))

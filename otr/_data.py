@@ -48,6 +48,7 @@ __all__ = [
     "encode_tlvs",
     "encrypt",
     "from_established",
+    "parse_data_body",
     "parse_data_message",
     "parse_tlvs",
     "split_plaintext",
@@ -82,6 +83,8 @@ _BYTES: Final = tuple(bytes((b,)) for b in range(256))
 _new_tuple: Final = tuple.__new__
 #: The low half of the initial counter block: "whose last 8 bytes are all 0".
 _ZERO_HALF: Final = bytes(8)
+#: The old MAC keys field (DATA) of a message that reveals none: a zero length.
+_NO_OLD_KEYS: Final = bytes(4)
 
 
 # --- TLVs --------------------------------------------------------------------------------
@@ -280,7 +283,9 @@ class DataKeys(NamedTuple):
         """This state with *new* stored in place of *old* (*old* as :meth:`pairing` gave
         it, cached or not; *new* goes last) and *reveal* queued for revelation."""
         sessions = self.sessions
-        if sessions and sessions[-1] is old:
+        if len(sessions) == 1 and sessions[0] is old:  # the common case: one pairing in use
+            sessions = (new,)
+        elif sessions and sessions[-1] is old:
             sessions = (*sessions[:-1], new)
         else:
             sessions = (*(p for p in sessions if p is not old), new)
@@ -357,7 +362,12 @@ def parse_data_message(header: Header, raw: bytes, body: Reader) -> DataMessage:
     OTRDecodeError, as from the reader."""
     # The fields are read in place from *raw* (the reader's bytes), from where the reader
     # stands to the end, which it then marks read.
-    start = len(raw) - body.skip_rest()
+    return parse_data_body(header, raw, len(raw) - body.skip_rest())
+
+
+def parse_data_body(header: Header, raw: bytes, start: int) -> DataMessage:
+    """:func:`parse_data_message` for a header that ends at offset *start* of *raw* (the
+    whole message), without a reader."""
     size = len(raw)
     if start + _BODY_START.size > size:
         raise OTRDecodeError(f"truncated data message: {size - start} bytes after the header")
@@ -368,8 +378,7 @@ def parse_data_message(header: Header, raw: bytes, body: Reader) -> DataMessage:
     ctr_at = y_at + y_size
     if ctr_at + _CTR_AND_SIZE.size > size:
         raise OTRDecodeError("truncated data message: no room for the MPI and the CTR")
-    next_y = raw[y_at:ctr_at]
-    if next_y[:1] == b"\x00":
+    if y_size and raw[y_at] == 0:  # y_at < ctr_at < size
         raise OTRDecodeError("MPI with a leading zero byte (not minimal)")
     ctr, encrypted_size = _CTR_AND_SIZE.unpack_from(raw, ctr_at)
     if encrypted_size > _MAX_FIELD:
@@ -394,7 +403,7 @@ def parse_data_message(header: Header, raw: bytes, body: Reader) -> DataMessage:
             flags,
             sender_keyid,
             recipient_keyid,
-            next_y,
+            raw[y_at:ctr_at],
             ctr,
             raw[encrypted_at:mac_at],
             mac,
@@ -442,7 +451,10 @@ def encrypt(
     )
     mac = hmac.digest(session.send_mac, body, "sha1")
     reveal = keys.reveal
-    message = b"".join((body, mac, len(reveal).to_bytes(4, "big"), reveal))
+    if reveal:
+        message = b"".join((body, mac, len(reveal).to_bytes(4, "big"), reveal))
+    else:
+        message = b"".join((body, mac, _NO_OLD_KEYS))
     sent = _new_tuple(Pairing, (session, ctr, pairing.recv_ctr, pairing.recv_mac_used))
     new = keys.with_pairing(pairing, sent, b"")
     if dhk is not keys.dh_keys:

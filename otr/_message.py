@@ -30,6 +30,7 @@ __all__ = [
     "Query",
     "Reassembly",
     "encode",
+    "encoded_data",
     "error_message",
     "fragment",
     "parse",
@@ -219,25 +220,34 @@ def _strip_whitespace_tag(text: str) -> Plaintext:
     return Plaintext(text[:start] + text[pos:], frozenset(versions), True)
 
 
-def parse(text: str) -> Parsed:
-    """Classify a received message. Fragments are looked for first ("you'll need to check for
-    this _before_ checking for any of the other "?OTR:" markers"), then encoded messages,
-    error messages, query messages and whitespace tags; anything else is plaintext."""
+def encoded_data(text: str) -> bytes | None:
+    """The binary message of *text* if it is exactly one whole encoded message ("?OTR:",
+    base 64, "." and nothing else), the common case, which :func:`parse` returns as
+    ``Encoded(data)``; None for anything else (what it is, :func:`parse` tells)."""
     if (
         text.startswith(_ENCODED_PREFIX)
         and text.endswith(".")
         and len(text) - len(_ENCODED_PREFIX) - 1 <= MAX_MESSAGE_CHARS
     ):
-        # The common case, one whole encoded message, without scanning it three times for
-        # the fragment prefixes: if everything between "?OTR:" and the final "." is valid
-        # base 64, it holds neither "?" nor ".", so that final "." is the first one and no
-        # fragment prefix can occur anywhere; the general path below would give the same
-        # Encoded value. Anything else takes the general path.
+        # Without scanning the text three times for the fragment prefixes: if everything
+        # between "?OTR:" and the final "." is valid base 64, it holds neither "?" nor ".",
+        # so that final "." is the first one and no fragment prefix can occur anywhere; the
+        # general path of parse would give the same Encoded value.
         try:
-            # Encoded(data), without the named tuple's Python __new__.
-            return tuple.__new__(Encoded, (_decode_base64(text[len(_ENCODED_PREFIX) : -1]),))
+            return _decode_base64(text[len(_ENCODED_PREFIX) : -1])
         except OTRDecodeError:
-            pass
+            return None
+    return None
+
+
+def parse(text: str) -> Parsed:
+    """Classify a received message. Fragments are looked for first ("you'll need to check for
+    this _before_ checking for any of the other "?OTR:" markers"), then encoded messages,
+    error messages, query messages and whitespace tags; anything else is plaintext."""
+    data = encoded_data(text)
+    if data is not None:
+        # Encoded(data), without the named tuple's Python __new__.
+        return tuple.__new__(Encoded, (data,))
     index = text.find(_V3_FRAGMENT_PREFIX)
     if index >= 0:
         return _parse_fragment(text[index + len(_V3_FRAGMENT_PREFIX) :], 3)

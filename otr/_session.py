@@ -86,9 +86,11 @@ class _Plaintext:
 @dataclass(frozen=True, slots=True, repr=False)
 class _Peer:
     """What an encrypted session fixes when it starts: the protocol version, the peer's
-    instance tag, the ssid, the peer's long-term key and its fingerprint, and
+    instance tag, the ssid, the peer's long-term key and its fingerprint,
     *data_header*, the encoded header of every data message we send in it (version, type,
-    our and their instance tags), encoded once."""
+    our and their instance tags), encoded once, and *their_header* and
+    *their_header_bytes*, the header of every data message of this session we accept
+    (version, type, their and our instance tags; see ``_receive_own_data``)."""
 
     version: int
     their_tag: int
@@ -97,6 +99,8 @@ class _Peer:
     their_fingerprint: bytes
     sent_reveal: bool
     data_header: bytes
+    their_header: Header
+    their_header_bytes: bytes
 
 
 class _Encrypted(NamedTuple):
@@ -429,6 +433,9 @@ def _go_secure(session: Session, done: _ake.Established, out: _Out) -> Session:
     their_fp = fingerprint(done.their_pub)
     keys = _data.from_established(done, session.random)
     header = Header(done.version, _data.DATA, session.our_instance_tag, done.their_tag)
+    theirs = Header(done.version, _data.DATA, done.their_tag, session.our_instance_tag)
+    if done.version != 3:
+        theirs = Header(done.version, _data.DATA)  # no instance tags before version 3
     peer = _Peer(
         done.version,
         done.their_tag,
@@ -437,6 +444,8 @@ def _go_secure(session: Session, done: _ake.Established, out: _Out) -> Session:
         their_fp,
         done.sent_reveal,
         encode_header(header),
+        theirs,
+        encode_header(theirs),
     )
     encrypted = _Encrypted(peer, keys, _smp.SMP.idle())
     session = replace(session, msgstate=encrypted, auth=_ake.AuthNone())
@@ -519,6 +528,12 @@ def _receive_data(session: Session, header: Header, raw: bytes, body: Reader, ou
         else:
             _unreadable(msg.flags, result.reason, out)
         return session
+    return _deliver(session, m, result, out)
+
+
+def _deliver(session: Session, m: _Encrypted, result: _data.Decrypted, out: _Out) -> Session:
+    """A data message decrypted in the state *m* of *session*: the new keys, the text for
+    the user, the TLVs acted on."""
     session = session._with_msgstate(_new_tuple(_Encrypted, (m.peer, result.keys, m.smp)))
     human, tlv_bytes = _data.split_plaintext(result.plain)
     if human:
@@ -531,6 +546,43 @@ def _receive_data(session: Session, header: Header, raw: bytes, body: Reader, ou
         else:
             session = _receive_tlvs(session, tlvs, result.extra_key, out)
     return session
+
+
+def _receive_own_data(
+    session: Session, m: _Encrypted, text: str, versions: frozenset[int]
+) -> tuple[Session, Output] | None:
+    """``handle`` for its common case, on a short path: in MSGSTATE_ENCRYPTED with no
+    stored fragment, *text* is one whole encoded Data Message with this session's header
+    (``_Peer.their_header``: every check of ``_receive_encoded`` and ``_receive_data`` on
+    the header passes) that verifies. None for anything else, before anything changed
+    (``_data.decrypt`` rejects before it draws randomness), and ``handle`` takes its
+    general path from the start: the functions are pure, so that path comes to the same
+    point for whatever this one accepts, and goes on from there in the same way."""
+    peer = m.peer
+    if peer.version not in versions:
+        return None
+    data = _message.encoded_data(text)
+    if data is None or not data.startswith(peer.their_header_bytes):
+        return None
+    try:
+        msg = _data.parse_data_body(peer.their_header, data, len(peer.their_header_bytes))
+    except OTRDecodeError:
+        return None
+    result = _data.decrypt(m.keys, msg, session.random)
+    if isinstance(result, _data.Rejected):
+        return None
+    plain = result.plain
+    if b"\x00" not in plain:
+        # No TLVs: nothing but the text to deliver (as _deliver would).
+        new = session._with_msgstate(_new_tuple(_Encrypted, (peer, result.keys, m.smp)))
+        return new, _output([], plain.decode("utf-8", "replace") if plain else None, ())
+    out = _Out()
+    try:
+        new = _deliver(session, m, result, out)
+    except OTRDecodeError as exc:  # as handle does
+        out.warn("malformed", str(exc))
+        new = session
+    return new, out.done()
 
 
 def _receive_encoded(session: Session, data: bytes, versions: frozenset[int], out: _Out) -> Session:
@@ -632,6 +684,11 @@ def handle(session: Session, message: str) -> tuple[Session, Output]:
         # "if not, then OTR is completely disabled, and no special handling of messages
         # should be done at all."
         return session, Output(received=message)
+    m = session.msgstate
+    if type(m) is _Encrypted and not session.fragments.n:
+        done = _receive_own_data(session, m, message, versions)
+        if done is not None:
+            return done
     out = _Out()
     try:
         session = _receive(session, message, versions, out)
@@ -655,7 +712,10 @@ def send(session: Session, text: str) -> tuple[Session, Output]:
     if isinstance(m, _Encrypted):
         # The common case, without the general Output builder: one data message, no event.
         keys, message, _ = _data.encrypt(m.keys, m.peer.data_header, text.encode("utf-8"))
-        to_send = _wire_out(session, message, m.peer.version, m.peer.their_tag)
+        if session.max_message_size is None:  # _wire_out without fragmentation, inline
+            to_send = [_message.encode(message)]
+        else:
+            to_send = _wire_out(session, message, m.peer.version, m.peer.their_tag)
         new = session._with_msgstate(_new_tuple(_Encrypted, (m.peer, keys, m.smp)))
         return new, _output(to_send, None, ())
     out = _Out()

@@ -9,6 +9,10 @@ from nocrypto._native._nocrypto import ffi, lib
 
 __all__ = ["ct_equal"]
 
+_equal = lib.nocrypto_ct_equal
+_from_buffer = ffi.from_buffer
+_U8 = ffi.typeof("uint8_t[]")
+
 
 def ct_equal(a: bytes, b: bytes) -> bool:
     """Return whether ``a == b``, in time that depends only on their length.
@@ -19,7 +23,12 @@ def ct_equal(a: bytes, b: bytes) -> bool:
     n = len(a)
     if len(b) != n:
         raise ValueError("ct_equal: arguments must have the same length")
+    # cffi passes ``bytes`` to a ``const uint8_t *`` without a copy; other buffers need a view.
     return (
-        lib.nocrypto_ct_equal(ffi.from_buffer("uint8_t[]", a), ffi.from_buffer("uint8_t[]", b), n)
+        _equal(
+            a if type(a) is bytes else _from_buffer(_U8, a),
+            b if type(b) is bytes else _from_buffer(_U8, b),
+            n,
+        )
         == 1
     )

@@ -9,6 +9,7 @@ runs the last compressions in one call, ``hash_message`` a whole hash, ``hmac`` 
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 from nocrypto._native._nocrypto import ffi, lib
@@ -48,6 +49,13 @@ _HASHES: Final = {
     "sha512": (5, 64, 64, 128),
 }
 _M64: Final = (1 << 64) - 1
+# Digest-sized output buffers by digest.h id, allocated without zeroing (the kernel writes
+# every byte before it is read): ``_OUT[id]()`` is a fresh ``uint8_t[digest size]``.
+_new_out = ffi.new_allocator(should_clear_after_alloc=False)
+_OUT: Final = {
+    hid: functools.partial(_new_out, ffi.typeof(f"uint8_t[{size}]"))
+    for hid, size, _, _ in _HASHES.values()
+}
 
 
 def _blocks_error(name: str, size: int) -> ValueError:
@@ -156,6 +164,6 @@ def hmac(algorithm: str, key: Buffer, message: Buffer) -> bytes:
     hid, size = spec[0], spec[1]
     k = key if type(key) is bytes else _from_buffer(_U8, key)
     m = message if type(message) is bytes else _from_buffer(_U8, message)
-    out = _new(_U8, size)
+    out = _OUT[hid]()  # written whole by the kernel: no zeroing
     _hmac(hid, out, size, k, len(k), m, len(m))
-    return bytes(_buffer(out, size))
+    return _buffer(out)[:]  # type: ignore[no-any-return]
