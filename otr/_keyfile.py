@@ -40,6 +40,7 @@ from typing import Final, TypeAlias
 
 from nocrypto import dsa
 from otr import _wire
+from otr._wire import human_fingerprint
 
 __all__ = [
     "MAX_DEPTH",
@@ -113,7 +114,7 @@ class AccountKey:
         return fingerprint(self.key.public_key())
 
 
-# --- fingerprints --------------------------------------------------------------------------
+# --- fingerprints (human_fingerprint: otr._wire's, re-exported) --------------------------
 
 
 def fingerprint(public_key: dsa.DSAPublicKey) -> bytes:
@@ -122,15 +123,6 @@ def fingerprint(public_key: dsa.DSAPublicKey) -> bytes:
     if not isinstance(public_key, dsa.DSAPublicKey):
         raise TypeError("fingerprint: expected a nocrypto.dsa.DSAPublicKey")
     return _wire.fingerprint(public_key)
-
-
-def human_fingerprint(fp: bytes) -> str:
-    """A 20-byte fingerprint as libotr shows it: ``"12345678 90ABCDEF ..."``, five groups of
-    eight upper-case hex digits. ValueError for any other length."""
-    if not isinstance(fp, bytes | bytearray) or len(fp) != 20:
-        raise ValueError("human_fingerprint: a fingerprint is 20 bytes")
-    text = bytes(fp).hex().upper()
-    return " ".join(text[i : i + 8] for i in range(0, 40, 8))
 
 
 def generate_account_key(account: str, protocol: str, random: Random) -> AccountKey:

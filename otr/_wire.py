@@ -252,9 +252,12 @@ def fingerprint(key: dsa.DSAPublicKey) -> bytes:
 
 
 def human_fingerprint(raw: bytes) -> str:
-    """A fingerprint as libotr shows it: five groups of eight upper-case hex digits."""
-    text = raw.hex().upper()
-    return " ".join(text[i : i + 8] for i in range(0, len(text), 8))
+    """A 20-byte fingerprint as libotr shows it: ``"12345678 90ABCDEF ..."``, five groups of
+    eight upper-case hex digits. ValueError for any other length."""
+    if not isinstance(raw, bytes | bytearray) or len(raw) != 20:
+        raise ValueError("human_fingerprint: a fingerprint is 20 bytes")
+    text = bytes(raw).hex().upper()
+    return " ".join(text[i : i + 8] for i in range(0, 40, 8))
 
 
 # --- message header ----------------------------------------------------------------------
