@@ -294,7 +294,8 @@ def _answer_certificate(
             raise errors.UnsupportedCertificate(f"{kex.name} needs digitalSignature")
     path: tuple[x509.Certificate, ...] | None = None
     if config.authenticator is not None:
-        result = config.authenticator(chain, params.server_name, time=config.now())
+        when = config.now() if config.now is not None else None  # None: the authenticator's
+        result = config.authenticator(chain, params.server_name, time=when)
         if not isinstance(result, x509.Ok):
             raise _validation_alert(result)
         path = result.path

@@ -40,6 +40,7 @@ from tls.socket import (
     _secret_bits,
     peer_certificate_dict,
     version_string,
+    with_system_clock,
 )
 
 __all__ = ["TLSStreamWriter", "open_connection", "start_server"]
@@ -312,6 +313,7 @@ async def open_connection(
     ``tls.MisuseError`` for a client configuration without an authenticator (as
     ``tls.client`` does)."""
     loop = asyncio.get_running_loop()
+    config = with_system_clock(config)
     state, first = tls.client(config, host if server_hostname is None else server_hostname)
     protocol: _TLSProtocol | None = None
 
@@ -352,7 +354,7 @@ async def start_server(
             task.add_done_callback(tasks.discard)
 
     def factory() -> _TLSProtocol:
-        protocol = _TLSProtocol(tls.server(config), b"", limit, established)
+        protocol = _TLSProtocol(tls.server(with_system_clock(config)), b"", limit, established)
         protocol.handshake.add_done_callback(_log_failure)
         return protocol
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final, Literal
 
 import x509
@@ -80,11 +80,6 @@ _EMS_MODES: Final = ("off", "on", "required")
 _MIN_DH_BITS_FLOOR: Final = 1024
 
 
-def _utc_now() -> datetime:
-    """The current UTC time (the default ``Config.now``; tests pass a fixed one)."""
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True, slots=True)
 class CertificateChain:
     """A server's certificate chain (leaf first) and the private key of the leaf.
@@ -128,6 +123,9 @@ class Config:
 
     - ``random(n)``: the engine's only randomness; ``now()``: its only clock (used only for
       certificate validation; the "gmt_unix_time" of the hello randoms is random bytes).
+      The engine never reads the system clock: with ``now=None`` the authenticator's own
+      time source is used (``x509.Authenticator.chain_of_trust(roots, time=...)``), and the
+      adapters (``tls.socket``, ``tls.aio``, the CLI) fill in the system clock.
     - ``min_version``/``max_version``: the versions spoken, within TLS 1.0..1.2.
     - ``cipher_suites``: offered (client) or accepted (server) in preference order; suites
       that need a newer version than the one negotiated are left out of that handshake.
@@ -145,7 +143,7 @@ class Config:
     """
 
     random: Callable[[int], bytes] = rng.generate
-    now: Callable[[], datetime] = _utc_now
+    now: Callable[[], datetime] | None = None
     min_version: ProtocolVersion = ProtocolVersion.TLS12
     max_version: ProtocolVersion = ProtocolVersion.TLS12
     cipher_suites: tuple[CipherSuite, ...] = ciphersuites.DEFAULT_SUITES
@@ -226,8 +224,8 @@ class Config:
             raise ValueError(f"extended_master_secret must be one of {_EMS_MODES}")
         if not isinstance(self.min_dh_bits, int) or self.min_dh_bits < _MIN_DH_BITS_FLOOR:
             raise ValueError(f"min_dh_bits must be an int >= {_MIN_DH_BITS_FLOOR}")
-        if not callable(self.random) or not callable(self.now):
-            raise TypeError("random and now must be callables")
+        if not callable(self.random) or (self.now is not None and not callable(self.now)):
+            raise TypeError("random must be a callable, now a callable or None")
 
     @property
     def effective_signature_schemes(self) -> tuple[SignatureScheme, ...]:

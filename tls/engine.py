@@ -93,7 +93,8 @@ def client(config: Config, server_name: str | None = None) -> tuple[State, Outpu
 
     *server_name* is the host to authenticate (passed to the authenticator) and, when it
     is a DNS name, sent as server_name (RFC 6066). Raises MisuseError for a config with
-    neither an authenticator nor ``insecure_skip_verify=True``, ValueError for a
+    neither an authenticator nor ``insecure_skip_verify=True``, or with an authenticator but
+    no clock (``config.now`` or the authenticator's own time source), ValueError for a
     *server_name* that is not a host name or IP address.
     """
     if not isinstance(config, Config):
@@ -102,6 +103,15 @@ def client(config: Config, server_name: str | None = None) -> tuple[State, Outpu
         raise MisuseError(
             "a client needs config.authenticator, or insecure_skip_verify=True to skip "
             "certificate validation"
+        )
+    if (
+        config.authenticator is not None
+        and config.now is None
+        and not config.authenticator.has_time_source
+    ):
+        raise MisuseError(
+            "certificate validation needs a time: set config.now, or give the authenticator "
+            "a time source (the tls.socket and tls.aio adapters supply the system clock)"
         )
     phase, hello = _client.start(config, server_name)
     p = Progress(Connection(config=config, role="client", phase=phase))

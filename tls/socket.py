@@ -33,12 +33,13 @@ another writes; the engine state is updated under a lock.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import ipaddress
 import socket
 import threading
 from collections import deque
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal, TypeAlias, cast, overload
 
@@ -61,7 +62,9 @@ __all__ = [
     "TruncatedError",
     "connect",
     "peer_certificate_dict",
+    "system_clock",
     "version_string",
+    "with_system_clock",
     "wrap_client",
     "wrap_server",
 ]
@@ -542,6 +545,17 @@ class _TLSRawIO(io.RawIOBase):
 # -- constructors ------------------------------------------------------------------------------
 
 
+def system_clock() -> datetime:
+    """The current UTC time: the clock the adapters give an engine whose ``Config.now`` is
+    None (the engine itself never reads a clock, DESIGN.md principle 1)."""
+    return datetime.now(UTC)
+
+
+def with_system_clock(config: Config) -> Config:
+    """*config*, with :func:`system_clock` as ``now`` unless it has a clock already."""
+    return config if config.now is not None else dataclasses.replace(config, now=system_clock)
+
+
 def wrap_client(
     sock: socket.socket, config: Config, server_hostname: str | None = None
 ) -> TLSSocket:
@@ -553,7 +567,7 @@ def wrap_client(
     configuration with neither an authenticator nor ``insecure_skip_verify``,
     ``OSError``/``TimeoutError`` from the socket."""
     try:
-        state, first = tls.client(config, server_hostname)
+        state, first = tls.client(with_system_clock(config), server_hostname)
         conn = TLSSocket(sock, state)
         conn._run_handshake(first)
     except BaseException:
@@ -566,7 +580,7 @@ def wrap_server(sock: socket.socket, config: Config) -> TLSSocket:
     """Run a server handshake over the accepted *sock*; the :class:`TLSSocket` on
     success. Raises like :func:`wrap_client`."""
     try:
-        conn = TLSSocket(sock, tls.server(config))
+        conn = TLSSocket(sock, tls.server(with_system_clock(config)))
         conn._run_handshake(None)
     except BaseException:
         sock.close()

@@ -65,6 +65,12 @@ class Authenticator:
     def __repr__(self) -> str:
         return f"<Authenticator {self.description}>"
 
+    @property
+    def has_time_source(self) -> bool:
+        """Whether it was made with a time (fixed or callable), so that a call may omit
+        ``time=``."""
+        return self._time is not None
+
     def __call__(
         self,
         chain: Sequence[Certificate],

@@ -27,6 +27,7 @@ from tests.interop import tls_peers as tp
 from tls import ciphersuites, errors
 from tls._wire import AlertDescription, NamedGroup, ProtocolVersion, SignatureScheme
 from tls.ciphersuites import SUITES, BulkCipher, CipherSuite, KeyExchange
+from tls.socket import with_system_clock
 
 pytestmark = [
     pytest.mark.interop,
@@ -692,7 +693,9 @@ def test_our_client_refuses_renegotiation(
     with tp.OpenSSLServer(
         s_server_args(pki.rsa, tp.OPENSSL_VERSION_FLAGS[version]), workdir
     ) as srv:
-        conn = tp.EngineConnection(tp.connect(srv.port), *tls.client(config, "localhost"))
+        conn = tp.EngineConnection(
+            tp.connect(srv.port), *tls.client(with_system_clock(config), "localhost")
+        )
         try:
             conn.pump(lambda r: r.established)
             conn.send(b"before renegotiation\n")
@@ -725,7 +728,7 @@ def test_our_server_refuses_renegotiation(pki: tp.Pki, version: ProtocolVersion)
     )
     try:
         sock, _ = lsock.accept()
-        conn = tp.EngineConnection(sock, tls.server(server_config(pki)))
+        conn = tp.EngineConnection(sock, tls.server(with_system_clock(server_config(pki))))
         try:
             conn.pump(lambda r: r.established)
             assert proc.stdin is not None

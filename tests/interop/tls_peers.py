@@ -37,6 +37,7 @@ from tls import events
 from tls._wire import NamedGroup, ProtocolVersion, SignatureScheme
 from tls.ciphersuites import SUITES, CipherSuite
 from tls.errors import TLSError
+from tls.socket import with_system_clock
 
 HOST: Final = "127.0.0.1"
 #: Seconds one connection (handshake plus data) may take before the peer is killed.
@@ -742,7 +743,8 @@ def engine_client(
     """Connect our client to 127.0.0.1:*port*, complete the handshake, send *request*,
     read until *until* holds or the peer closes, then send close_notify."""
     sock = connect(port)
-    state, first = tls.client(config, server_name)
+    # This loop is an adapter like tls.socket: it gives the engine the system clock.
+    state, first = tls.client(with_system_clock(config), server_name)
     conn = EngineConnection(sock, state, first)
     try:
         conn.pump(lambda run: run.established)
@@ -760,7 +762,7 @@ def serve_connection(
     """Our server on an accepted socket: handshake, read until *respond(data)* gives an
     answer, send it, close_notify, close."""
     sock.settimeout(CONNECTION_TIMEOUT)
-    conn = EngineConnection(sock, tls.server(config))
+    conn = EngineConnection(sock, tls.server(with_system_clock(config)))
     answer: list[bytes] = []
 
     def answered(run: EngineRun) -> bool:

@@ -5,15 +5,21 @@ states."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 import tls
+import tls.socket
+import x509
 from tests.tls.conftest import (
     HOST,
+    NOW,
     client_config,
     established,
+    handshake,
+    make_pki,
     seeded,
     server_config,
     transfer,
@@ -362,3 +368,21 @@ def test_a_bug_becomes_internal_error_unless_tests_ask_to_raise(
     assert isinstance(out.failure, tls.errors.InternalError)
     assert out.to_send == b"\x15\x03\x01\x00\x02\x02\x50"
     assert tls.is_closed(failed)
+
+
+def test_the_engine_reads_no_clock() -> None:
+    """DESIGN.md principle 1: with ``Config.now=None`` the time comes from the
+    authenticator's own source; with neither, tls.client refuses (misuse), and the socket
+    adapter fills in the system clock."""
+    pki = make_pki()
+    roots = [pki.rsa_root, pki.ec_root]
+    with pytest.raises(tls.MisuseError, match="needs a time"):
+        tls.client(tls.Config(authenticator=x509.Authenticator.chain_of_trust(roots)), HOST)
+    timed = x509.Authenticator.chain_of_trust(roots, time=NOW)
+    run = handshake(tls.Config(authenticator=timed), server_config())
+    assert run.client_failure is None and tls.is_established(run.client)
+    late = x509.Authenticator.chain_of_trust(roots, time=NOW + timedelta(days=4000))
+    run = handshake(tls.Config(authenticator=late), server_config())
+    assert isinstance(run.client_failure, tls.errors.CertificateExpired)
+    assert tls.socket.with_system_clock(tls.Config()).now is tls.socket.system_clock
+    assert tls.socket.with_system_clock(client_config()).now is not tls.socket.system_clock
