@@ -46,7 +46,7 @@ one of its subjectAltNames; RSA moduli are a multiple of 8 bits; no DSA keys.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Final
@@ -114,8 +114,6 @@ MAX_INTERMEDIATES: Final = 256
 ANY_POLICY: Final = OID("2.5.29.32.0")
 SERVER_AUTH: Final = ExtendedKeyUsage.SERVER_AUTH
 CLIENT_AUTH: Final = ExtendedKeyUsage.CLIENT_AUTH
-_EMAIL_ADDRESS: Final = OID("1.2.840.113549.1.9.1")
-_COMMON_NAME: Final = OID("2.5.4.3")
 _KEY_USAGE_NAMES: Final = {
     "digitalSignature": "digital_signature",
     "contentCommitment": "content_commitment",
@@ -454,13 +452,6 @@ def _looks_like_ip(text: str) -> bool:
 # --- path building -----------------------------------------------------------------------------
 
 
-class _Budget:
-    __slots__ = ("steps",)
-
-    def __init__(self) -> None:
-        self.steps = 0
-
-
 def validate(
     leaf: Certificate,
     intermediates: Sequence[Certificate],
@@ -527,7 +518,7 @@ class _Context:
         self.time = time
         self.anchors = anchors
         self.by_subject = by_subject
-        self.budget = _Budget()
+        self.steps = 0  # candidate edges examined, at most MAX_BUILD_STEPS
         self.signatures: dict[tuple[bytes, bytes], ValidationError | None] = {}
         self.path_errors: list[ValidationError] = []
         self.edge_errors: list[ValidationError] = []
@@ -554,8 +545,8 @@ class _Context:
         if self.deepest is None or depth > self.deepest[0]:
             self.deepest = (depth, cert)
         for cand, is_anchor in self.candidates(cert):
-            self.budget.steps += 1
-            if self.budget.steps > MAX_BUILD_STEPS:
+            self.steps += 1
+            if self.steps > MAX_BUILD_STEPS:
                 self.exhausted = True
                 return None
             if _on_path(cand, path):
@@ -655,10 +646,6 @@ def _check_path(
     return _check_revocation(path, policy, time)
 
 
-def _self_issued(cert: Certificate) -> bool:
-    return cert.is_self_issued
-
-
 def _check_path_length(
     path: Sequence[Certificate], policy: ValidationPolicy
 ) -> ValidationError | None:
@@ -670,7 +657,7 @@ def _check_path_length(
     counted = 0
     for depth in range(len(path) - 2, 0, -1):
         cert = path[depth]
-        if not _self_issued(cert):
+        if not cert.is_self_issued:
             counted += 1
             if counted > policy.max_intermediates:
                 return PathLengthExceeded(
@@ -701,7 +688,7 @@ def _check_name_constraints(
             continue
         for depth in range(ca_depth - 1, -1, -1):
             cert = path[depth]
-            if depth > 0 and _self_issued(cert):
+            if depth > 0 and cert.is_self_issued:
                 continue
             san = cert.extensions.find(SubjectAlternativeName)
             why = check_name_constraints(nc, cert.subject, san.names if san else None)
@@ -792,7 +779,7 @@ def _check_policies(
     for i, cert in enumerate(certs, start=1):
         depth = n - i
         subject = _subject(cert)
-        self_issued = _self_issued(cert)
+        self_issued = cert.is_self_issued
         cps = cert.extensions.find(CertificatePolicies)
         if cps is not None and levels is not None:
             prev = levels[i - 1]
@@ -932,9 +919,3 @@ def _crl_profile(crl: CertificateRevocationList, issuer: Certificate) -> str | N
     if ku is not None and not ku.crl_sign:
         return "the issuer's keyUsage lacks cRLSign (RFC 5280 4.2.1.3)"
     return None
-
-
-def certificates_of(items: Iterable[Certificate | bytes]) -> list[Certificate]:
-    """Certificates from a mix of :class:`Certificate` values and DER (helper for callers
-    with raw chains); malformed DER raises :class:`x509.DecodeError`."""
-    return [c if isinstance(c, Certificate) else Certificate.from_der(c) for c in items]
